@@ -1,0 +1,112 @@
+package io.github.alloclab.registry;
+
+import io.github.alloclab.allocator.Allocator;
+import io.github.alloclab.firstfit.FirstFitAllocator;
+import io.github.alloclab.firstfit.FirstFitSettings;
+import io.github.alloclab.memory.FlatMemorySource;
+import io.github.alloclab.memory.MemorySettings;
+import io.github.alloclab.memory.MemorySource;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Every allocator by name. The registry is explicit code, one {@link #register} call per allocator, so that
+ * what is available can be read here rather than discovered.
+ *
+ * {@snippet :
+ * AllocatorRegistry registry = AllocatorRegistry.standard();
+ * for (AllocatorSpec<?> spec : registry.specs()) {
+ *     System.out.println(spec.name() + ": " + spec.description());
+ * }
+ * try (Allocator heap = registry.create("firstfit", Map.of("trimThreshold", "64K"))) {
+ *     long p = heap.malloc(24);
+ * }
+ * }
+ */
+public final class AllocatorRegistry {
+
+    private static final AllocatorRegistry STANDARD = new AllocatorRegistry()
+            .register(new AllocatorSpec<>("firstfit",
+                    "explicit free list, first fit, LIFO order, boundary tags, immediate coalescing (CS:APP 9.9)",
+                    FirstFitSettings.DEFAULTS, FirstFitAllocator::new));
+
+    private final Map<String, AllocatorSpec<?>> specs = new LinkedHashMap<>();
+
+    /** {@return an empty registry, to fill with {@link #register}} */
+    public AllocatorRegistry() {
+    }
+
+    /** {@return the registry of every allocator alloclab ships} */
+    public static AllocatorRegistry standard() {
+        return STANDARD;
+    }
+
+    /**
+     * Adds an allocator.
+     *
+     * @return this registry
+     * @throws IllegalArgumentException if the name is taken
+     */
+    public AllocatorRegistry register(AllocatorSpec<?> spec) {
+        if (specs.putIfAbsent(spec.name(), spec) != null) {
+            throw new IllegalArgumentException("an allocator named '" + spec.name() + "' is already registered");
+        }
+        return this;
+    }
+
+    /** {@return every registered allocator, in registration order} */
+    public List<AllocatorSpec<?>> specs() {
+        return Collections.unmodifiableList(new ArrayList<>(specs.values()));
+    }
+
+    /** {@return the names of every registered allocator, in registration order} */
+    public List<String> names() {
+        return List.copyOf(specs.keySet());
+    }
+
+    /** {@return the allocator of that name, if registered} */
+    public Optional<AllocatorSpec<?>> find(String name) {
+        return Optional.ofNullable(specs.get(name));
+    }
+
+    /**
+     * {@return the allocator of that name}
+     *
+     * @throws IllegalArgumentException naming the known allocators, if there is none of that name
+     */
+    public AllocatorSpec<?> spec(String name) {
+        AllocatorSpec<?> spec = specs.get(name);
+        if (spec == null) {
+            throw new IllegalArgumentException("unknown allocator '%s'; known allocators: %s"
+                    .formatted(name, String.join(", ", specs.keySet())));
+        }
+        return spec;
+    }
+
+    /** {@return a new allocator of that name with default settings over a new flat memory source} */
+    public Allocator create(String name) {
+        return create(name, Map.of());
+    }
+
+    /** {@return a new allocator of that name with some settings overridden, over a new flat memory source} */
+    public Allocator create(String name, Map<String, String> overrides) {
+        return create(name, new FlatMemorySource(MemorySettings.DEFAULTS), overrides);
+    }
+
+    /**
+     * {@return a new allocator of that name over {@code memory}}, which it then owns. If making the allocator
+     * fails, {@code memory} is closed.
+     */
+    public Allocator create(String name, MemorySource memory, Map<String, String> overrides) {
+        try {
+            return spec(name).create(memory, overrides);
+        } catch (RuntimeException e) {
+            memory.close();
+            throw e;
+        }
+    }
+}

@@ -1,0 +1,11 @@
+package io.github.alloclab.cli;
+
+/** How a command prints its results. */
+public enum OutputFormat {
+    /** A table for people. */
+    table,
+    /** A JSON array for tools. */
+    json,
+    /** CSV with a header row, for spreadsheets. */
+    csv
+}

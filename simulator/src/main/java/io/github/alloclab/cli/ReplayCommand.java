@@ -1,0 +1,103 @@
+package io.github.alloclab.cli;
+
+import io.github.alloclab.replay.ReplayOptions;
+import io.github.alloclab.replay.ReplayResult;
+import io.github.alloclab.replay.Replayer;
+import io.github.alloclab.registry.AllocatorRegistry;
+import io.github.alloclab.trace.BundledTraces;
+import io.github.alloclab.trace.TraceSource;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code alloclab replay}: replay traces on allocators, with integrity checks. */
+@Command(name = "replay", mixinStandardHelpOptions = true,
+        description = {"Replay malloc traces (CS:APP .rep format) on allocators, checking every block",
+                "(alignment, bounds, overlap, contents) and measuring throughput and utilisation."})
+final class ReplayCommand implements Callable<Integer> {
+
+    @Option(names = {"-a", "--allocator"}, paramLabel = "NAME",
+            description = "An allocator from 'alloclab list'; repeat for several (default: all of them).")
+    List<String> allocators = new ArrayList<>();
+
+    @Option(names = {"-s", "--set"}, paramLabel = "SETTING=VALUE",
+            description = "Override an allocator setting, such as trimThreshold=64K (see 'alloclab list').")
+    Map<String, String> settings = new LinkedHashMap<>();
+
+    @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "table",
+            description = "table, json or csv (default: ${DEFAULT-VALUE}).")
+    OutputFormat format;
+
+    @Option(names = "--no-timing", description = "Skip the timed runs: check only (ops/s is then 0).")
+    boolean noTiming;
+
+    @Option(names = "--check-every-op",
+            description = "Run the allocator's heap checker after every operation, not just at the end (slow).")
+    boolean checkEveryOp;
+
+    @Parameters(paramLabel = "TRACE", arity = "1..*",
+            description = "Trace files, or names of bundled traces (${COMPLETION-CANDIDATES}).",
+            completionCandidates = BundledNames.class)
+    List<String> traces;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        List<TraceSource> sources = traces.stream().map(ReplayCommand::source).toList();
+        List<ReplayResult> results = run(sources, allocators, settings,
+                (noTiming ? ReplayOptions.UNTIMED : ReplayOptions.DEFAULTS).withCheckEveryOp(checkEveryOp));
+        ReplayReport.print(results, format, false, spec.commandLine().getOut());
+        return exitCode(results);
+    }
+
+    /** Replays every trace on every allocator (all registered ones if none are named). */
+    static List<ReplayResult> run(List<TraceSource> traces, List<String> allocatorNames,
+                                  Map<String, String> settings, ReplayOptions options) {
+        AllocatorRegistry registry = AllocatorRegistry.standard();
+        List<String> names = allocatorNames.isEmpty() ? registry.names() : allocatorNames;
+        names.forEach(registry::spec); // unknown names fail before any work is done
+        Replayer replayer = new Replayer(options);
+        List<ReplayResult> results = new ArrayList<>();
+        for (TraceSource trace : traces) {
+            for (String name : names) {
+                results.add(replayer.replay(trace, name, () -> registry.create(name, settings)));
+            }
+        }
+        return results;
+    }
+
+    static int exitCode(List<ReplayResult> results) {
+        return results.stream().allMatch(ReplayResult::valid) ? 0 : AlloclabCommand.EXIT_ALLOCATOR_ERROR;
+    }
+
+    /** A file if one exists at that path, else a bundled trace of that name. */
+    static TraceSource source(String trace) {
+        Path path = Path.of(trace);
+        if (!Files.exists(path)) {
+            var bundled = BundledTraces.find(trace);
+            if (bundled.isPresent()) {
+                return bundled.get();
+            }
+        }
+        return TraceSource.of(path);
+    }
+
+    /** The bundled trace names, for help and completion. */
+    static final class BundledNames implements Iterable<String> {
+        @Override
+        public java.util.Iterator<String> iterator() {
+            return BundledTraces.names().iterator();
+        }
+    }
+}

@@ -1,0 +1,25 @@
+package io.github.alloclab.replay;
+
+/**
+ * How a replay runs.
+ *
+ * @param timed          whether to time the trace, after the checked run, on fresh allocators and without checks
+ * @param minTimedRuns   the least number of timed runs; the fastest counts
+ * @param maxTimedRuns   the most timed runs
+ * @param minTimedNanos  timed runs go on, up to {@code maxTimedRuns}, until they add up to this much time
+ * @param checkEveryOp   whether to run the allocator's heap checker after every operation (slow: O(blocks)
+ *                       per operation) rather than once at the end
+ */
+public record ReplayOptions(boolean timed, int minTimedRuns, int maxTimedRuns, long minTimedNanos,
+                            boolean checkEveryOp) {
+
+    /** Timed: at least 3 runs and 100 ms, at most 10 runs; the heap checker once, at the end. */
+    public static final ReplayOptions DEFAULTS = new ReplayOptions(true, 3, 10, 100_000_000L, false);
+
+    /** Checks only, no timing. */
+    public static final ReplayOptions UNTIMED = new ReplayOptions(false, 0, 0, 0, false);
+
+    public ReplayOptions withCheckEveryOp(boolean check) {
+        return new ReplayOptions(timed, minTimedRuns, maxTimedRuns, minTimedNanos, check);
+    }
+}

@@ -1,0 +1,19 @@
+/**
+ * The lab: malloc traces, replay with integrity checks, metrics, reports, and the {@code alloclab} CLI.
+ * Depends on the allocators module; knows nothing of benchmarks.
+ */
+module io.github.alloclab.simulator {
+    requires transitive io.github.alloclab.allocators;
+    requires info.picocli;
+    requires com.fasterxml.jackson.databind;
+    requires com.fasterxml.jackson.dataformat.csv;
+    // freva's ascii-table ships no module name; this is the name Java derives from its jar.
+    requires ascii.table;
+
+    exports io.github.alloclab.trace;
+    exports io.github.alloclab.replay;
+    exports io.github.alloclab.cli;
+
+    opens io.github.alloclab.cli to info.picocli;
+    opens io.github.alloclab.replay to com.fasterxml.jackson.databind;
+}
