@@ -4,7 +4,10 @@
  * class path.
  */
 module io.github.alloclab.bench {
-    requires io.github.alloclab.allocators;
+    requires io.github.alloclab.simulator;
+    requires com.fasterxml.jackson.databind;
+    requires org.knowm.xchart;
+    requires java.desktop;
     // jmh-core ships no module name; this is the name Java derives from its jar.
     requires jmh.core;
 

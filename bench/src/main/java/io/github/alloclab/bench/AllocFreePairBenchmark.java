@@ -16,15 +16,10 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * One {@code malloc} and one {@code free} of the same size: the cost of the fast path, in ns per pair.
+ * One {@code malloc} and one {@code free} of the same size: the fast path, in ns per pair.
  *
- * <p>Run it with:
- * <pre>
- * ./mvnw -q -pl bench -am package -DskipTests
- * java --enable-native-access=ALL-UNNAMED -jar bench/target/benchmarks.jar AllocFreePair -f 1 -wi 3 -i 5
- * </pre>
- * Add {@code -p allocator=firstfit,glibc -p byteSize=64} to pick. Compare ratios from the same run, never
- * absolute times from different runs.
+ * <p>Run it with {@code ./alloclab bench AllocFreePair -p byteSize=64}. Without {@code -p allocator=...}
+ * every registry allocator and every available baseline runs.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -34,10 +29,10 @@ import org.openjdk.jmh.annotations.Warmup;
 @Fork(value = 1, jvmArgsAppend = "--enable-native-access=ALL-UNNAMED")
 public class AllocFreePairBenchmark {
 
-    @Param({"firstfit", "glibc"})
+    @Param({"firstfit", "glibc", "bump"})
     public String allocator;
 
-    @Param({"64", "4096"})
+    @Param({"16", "64", "256", "4096", "65536"})
     public long byteSize;
 
     private BenchHeap heap;
