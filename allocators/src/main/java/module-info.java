@@ -18,4 +18,5 @@ module io.github.alloclab.allocators {
     exports io.github.alloclab.registry;
     exports io.github.alloclab.firstfit;
     exports io.github.alloclab.buddy;
+    exports io.github.alloclab.page;
 }

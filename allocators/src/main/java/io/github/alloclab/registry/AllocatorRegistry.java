@@ -8,6 +8,8 @@ import io.github.alloclab.firstfit.FirstFitSettings;
 import io.github.alloclab.memory.FlatMemorySource;
 import io.github.alloclab.memory.MemorySettings;
 import io.github.alloclab.memory.MemorySource;
+import io.github.alloclab.page.PageAllocator;
+import io.github.alloclab.page.PageSettings;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -44,7 +46,11 @@ public final class AllocatorRegistry {
                     BuddySettings.HEADERS, BuddyAllocator::new))
             .register(new AllocatorSpec<>("buddy.mmap",
                     "binary buddy whose 256 KiB arenas are each mapped with mmap, unmapped when empty",
-                    BuddySettings.MAPPED, BuddyAllocator::new));
+                    BuddySettings.MAPPED, BuddyAllocator::new))
+            .register(new AllocatorSpec<>("page",
+                    "runs of 4 KiB pages from 1 MiB mmap chunks, best fit by size then address, free neighbours"
+                            + " merged, empty chunks unmapped (Netty PoolChunk, the kernel's page layer)",
+                    PageSettings.DEFAULTS, PageAllocator::new));
 
     private final Map<String, AllocatorSpec<?>> specs = new LinkedHashMap<>();
 
