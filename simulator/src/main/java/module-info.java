@@ -14,6 +14,6 @@ module io.github.alloclab.simulator {
     exports io.github.alloclab.replay;
     exports io.github.alloclab.cli;
 
-    opens io.github.alloclab.cli to info.picocli;
+    opens io.github.alloclab.cli to info.picocli, com.fasterxml.jackson.databind;
     opens io.github.alloclab.replay to com.fasterxml.jackson.databind;
 }

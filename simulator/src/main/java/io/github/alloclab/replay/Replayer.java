@@ -48,7 +48,7 @@ public final class Replayer {
     public ReplayResult replay(TraceSource trace, String allocatorName, Supplier<Allocator> allocators) {
         Checked checked;
         try (Allocator allocator = allocators.get(); RepTraceReader reader = trace.openRep()) {
-            checked = new CheckedPass(trace.name(), allocator, reader, options.checkEveryOp()).run();
+            checked = new CheckedPass(trace.name(), allocator, reader, options.checkEveryOp(), Long.MAX_VALUE).run();
         }
         double opsPerSecond = 0;
         if (checked.error == null && options.timed() && checked.ops > 0) {
@@ -57,6 +57,48 @@ public final class Replayer {
         double utilization = checked.peakFootprint == 0 ? 0 : (double) checked.peakPayload / checked.peakFootprint;
         return new ReplayResult(trace.name(), allocatorName, checked.error == null, checked.error, checked.ops,
                 opsPerSecond, checked.peakPayload, checked.peakFootprint, utilization, checked.searchSteps);
+    }
+
+    /**
+     * Replays the first {@code ops} operations of {@code trace} on {@code allocator}, with every check of the
+     * checked pass, and stops there: the allocator is left as the trace left it, open, for a view of its
+     * state at that point ({@code alloclab buddyinfo --at}). The caller owns and closes the allocator.
+     *
+     * @throws IllegalArgumentException if {@code ops} is negative or the trace has fewer operations
+     * @throws TraceFormatException     if the trace is malformed or inconsistent
+     */
+    public Prefix replayPrefix(TraceSource trace, Allocator allocator, long ops) {
+        try (RepTraceReader reader = trace.openRep()) {
+            long total = reader.header().ops();
+            if (ops < 0 || ops > total) {
+                throw new IllegalArgumentException("%s has %d operations; cannot stop after %d"
+                        .formatted(trace.name(), total, ops));
+            }
+            CheckedPass pass = new CheckedPass(trace.name(), allocator, reader, options.checkEveryOp(), ops);
+            Checked checked = pass.run();
+            return new Prefix(trace.name(), pass.ops, total, pass.lastLine, pass.live.size(), pass.payload,
+                    checked.error);
+        }
+    }
+
+    /**
+     * Where {@link #replayPrefix} stopped.
+     *
+     * @param trace        the trace's file name
+     * @param opsReplayed  operations replayed
+     * @param totalOps     operations in the whole trace
+     * @param line         the trace line of the last operation replayed, 0 if none was
+     * @param liveBlocks   blocks the trace holds at that point
+     * @param payloadBytes bytes those blocks requested
+     * @param error        the first failure, naming its line, or {@code null}
+     */
+    public record Prefix(String trace, long opsReplayed, long totalOps, long line, long liveBlocks,
+                         long payloadBytes, String error) {
+
+        /** {@return whether every check passed} */
+        public boolean valid() {
+            return error == null;
+        }
     }
 
     /** What the checked pass measured. */
@@ -83,18 +125,22 @@ public final class Replayer {
         private final MemorySource memory;
         private final RepTraceReader reader;
         private final boolean checkEveryOp;
+        /** Operations to replay before stopping. */
+        private final long limit;
         private final Map<Integer, Live> live = new HashMap<>();
         private final TreeMap<Long, Live> byAddress = new TreeMap<>();
         private long payload;
         private long peakPayload;
         private long ops;
+        private long lastLine;
 
-        CheckedPass(String traceName, Allocator allocator, RepTraceReader reader, boolean checkEveryOp) {
+        CheckedPass(String traceName, Allocator allocator, RepTraceReader reader, boolean checkEveryOp, long limit) {
             this.traceName = traceName;
             this.allocator = allocator;
             this.memory = allocator.memory();
             this.reader = reader;
             this.checkEveryOp = checkEveryOp;
+            this.limit = limit;
         }
 
         Checked run() {
@@ -103,9 +149,10 @@ public final class Replayer {
             String error = null;
             long line = 0;
             try {
-                while (reader.hasNext()) {
+                while (ops < limit && reader.hasNext()) {
                     TraceOp op = reader.next();
                     line = op.line();
+                    lastLine = line;
                     apply(op);
                     ops++;
                     if (checkEveryOp) {
