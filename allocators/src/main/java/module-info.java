@@ -17,4 +17,6 @@ module io.github.alloclab.allocators {
     exports io.github.alloclab.allocator;
     exports io.github.alloclab.registry;
     exports io.github.alloclab.firstfit;
+    exports io.github.alloclab.buddy;
+    exports io.github.alloclab.page;
 }

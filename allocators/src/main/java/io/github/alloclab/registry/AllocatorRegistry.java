@@ -1,11 +1,15 @@
 package io.github.alloclab.registry;
 
 import io.github.alloclab.allocator.Allocator;
+import io.github.alloclab.buddy.BuddyAllocator;
+import io.github.alloclab.buddy.BuddySettings;
 import io.github.alloclab.firstfit.FirstFitAllocator;
 import io.github.alloclab.firstfit.FirstFitSettings;
 import io.github.alloclab.memory.FlatMemorySource;
 import io.github.alloclab.memory.MemorySettings;
 import io.github.alloclab.memory.MemorySource;
+import io.github.alloclab.page.PageAllocator;
+import io.github.alloclab.page.PageSettings;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -32,7 +36,21 @@ public final class AllocatorRegistry {
     private static final AllocatorRegistry STANDARD = new AllocatorRegistry()
             .register(new AllocatorSpec<>("firstfit",
                     "explicit free list, first fit, LIFO order, boundary tags, immediate coalescing (CS:APP 9.9)",
-                    FirstFitSettings.DEFAULTS, FirstFitAllocator::new));
+                    FirstFitSettings.DEFAULTS, FirstFitAllocator::new))
+            .register(new AllocatorSpec<>("buddy",
+                    "binary buddy: 16 B to 128 KiB power-of-two blocks in 256 KiB brk arenas, order map out of band,"
+                            + " mmap above (Knowlton 1965, Knuth 2.5)",
+                    BuddySettings.DEFAULTS, BuddyAllocator::new))
+            .register(new AllocatorSpec<>("buddy.header",
+                    "binary buddy with a 16-byte header in front of each block instead of an order map",
+                    BuddySettings.HEADERS, BuddyAllocator::new))
+            .register(new AllocatorSpec<>("buddy.mmap",
+                    "binary buddy whose 256 KiB arenas are each mapped with mmap, unmapped when empty",
+                    BuddySettings.MAPPED, BuddyAllocator::new))
+            .register(new AllocatorSpec<>("page",
+                    "runs of 4 KiB pages from 1 MiB mmap chunks, best fit by size then address, free neighbours"
+                            + " merged, empty chunks unmapped (Netty PoolChunk, the kernel's page layer)",
+                    PageSettings.DEFAULTS, PageAllocator::new));
 
     private final Map<String, AllocatorSpec<?>> specs = new LinkedHashMap<>();
 

@@ -55,7 +55,7 @@ public final class Replayer {
     public ReplayResult replay(TraceSource trace, String allocatorName, Supplier<Allocator> allocators) {
         Checked checked;
         try (Allocator allocator = allocators.get(); RepTraceReader reader = trace.openRep()) {
-            checked = new CheckedPass(trace.name(), allocator, reader, options.checkEveryOp()).run();
+            checked = new CheckedPass(trace.name(), allocator, reader, options.checkEveryOp(), Long.MAX_VALUE).run();
         }
         double opsPerSecond = 0;
         if (checked.error == null && options.timed() && checked.ops > 0) {
@@ -88,12 +88,54 @@ public final class Replayer {
     }
 
     /**
+     * Replays the first {@code ops} operations of {@code trace} on {@code allocator}, with every check of the
+     * checked pass, and stops there: the allocator is left as the trace left it, open, for a view of its
+     * state at that point ({@code alloclab buddyinfo --at}). The caller owns and closes the allocator.
+     *
+     * @throws IllegalArgumentException if {@code ops} is negative or the trace has fewer operations
+     * @throws TraceFormatException     if the trace is malformed or inconsistent
+     */
+    public Prefix replayPrefix(TraceSource trace, Allocator allocator, long ops) {
+        try (RepTraceReader reader = trace.openRep()) {
+            long total = reader.header().ops();
+            if (ops < 0 || ops > total) {
+                throw new IllegalArgumentException("%s has %d operations; cannot stop after %d"
+                        .formatted(trace.name(), total, ops));
+            }
+            CheckedPass pass = new CheckedPass(trace.name(), allocator, reader, options.checkEveryOp(), ops);
+            Checked checked = pass.run();
+            return new Prefix(trace.name(), pass.ops, total, pass.lastLine, pass.live.size(), pass.payload,
+                    checked.error);
+        }
+    }
+
+    /**
      * Faults in, before timing, as much memory as the checked pass saw the allocator use, so that a timed run
      * measures the allocator, as mdriver's reused heap does, and not the kernel's first-touch page faults.
      */
     private static void populate(Allocator allocator, long footprint) {
         if (allocator.memory() instanceof FlatMemorySource flat) {
             flat.populate(footprint, footprint);
+        }
+    }
+
+    /**
+     * Where {@link #replayPrefix} stopped.
+     *
+     * @param trace        the trace's file name
+     * @param opsReplayed  operations replayed
+     * @param totalOps     operations in the whole trace
+     * @param line         the trace line of the last operation replayed, 0 if none was
+     * @param liveBlocks   blocks the trace holds at that point
+     * @param payloadBytes bytes those blocks requested
+     * @param error        the first failure, naming its line, or {@code null}
+     */
+    public record Prefix(String trace, long opsReplayed, long totalOps, long line, long liveBlocks,
+                         long payloadBytes, String error) {
+
+        /** {@return whether every check passed} */
+        public boolean valid() {
+            return error == null;
         }
     }
 
@@ -121,18 +163,22 @@ public final class Replayer {
         private final MemorySource memory;
         private final RepTraceReader reader;
         private final boolean checkEveryOp;
+        /** Operations to replay before stopping. */
+        private final long limit;
         private final Map<Integer, Live> live = new HashMap<>();
         private final TreeMap<Long, Live> byAddress = new TreeMap<>();
         private long payload;
         private long peakPayload;
         private long ops;
+        private long lastLine;
 
-        CheckedPass(String traceName, Allocator allocator, RepTraceReader reader, boolean checkEveryOp) {
+        CheckedPass(String traceName, Allocator allocator, RepTraceReader reader, boolean checkEveryOp, long limit) {
             this.traceName = traceName;
             this.allocator = allocator;
             this.memory = allocator.memory();
             this.reader = reader;
             this.checkEveryOp = checkEveryOp;
+            this.limit = limit;
         }
 
         Checked run() {
@@ -141,9 +187,10 @@ public final class Replayer {
             String error = null;
             long line = 0;
             try {
-                while (reader.hasNext()) {
+                while (ops < limit && reader.hasNext()) {
                     TraceOp op = reader.next();
                     line = op.line();
+                    lastLine = line;
                     apply(op);
                     ops++;
                     if (checkEveryOp) {
