@@ -61,9 +61,8 @@ final class MappedChunks {
     /** {@return a payload of {@code byteSize} bytes aligned to {@code byteAlignment} in a new mapping, or 0} */
     long allocate(long byteSize, long byteAlignment) {
         long align = Math.max(alignment, byteAlignment);
-        long slack = align > pageSize ? align : 0;
-        long length = FirstFitLayout.roundUp(headerBytes() + slack + align + byteSize + (checked ? redZone : 0),
-                pageSize);
+        // p = roundUp(m + header, align) with m page-aligned, so p - m <= header + align
+        long length = FirstFitLayout.roundUp(headerBytes() + align + byteSize + (checked ? redZone : 0), pageSize);
         long m = memory.mmap(length);
         if (m == MemorySource.FAILED) {
             return 0;
