@@ -930,7 +930,7 @@ public final class FirstFitAllocator implements Allocator {
         long b = p - offset;
         long size = size(tag(b));
         long q = roundUp(p, byteAlignment);
-        if (q != p && q - p < minBlock) {
+        while (q != p && q - p < minBlock) {
             q += byteAlignment; // the leading gap must be able to stand as a free block
         }
         if (q != p) {
