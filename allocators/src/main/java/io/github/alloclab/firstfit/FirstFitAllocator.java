@@ -229,6 +229,11 @@ public final class FirstFitAllocator implements Allocator {
         return firstBlock;
     }
 
+    /** {@return the bytes from a block's start to its payload: the header, and in checked mode the leading red zone} */
+    public long payloadOffset() {
+        return offset;
+    }
+
     /** {@return the blocks the last {@code malloc} searched, as malloc.py's "searched N elements"} */
     public long lastSearchSteps() {
         return lastSearchSteps;
