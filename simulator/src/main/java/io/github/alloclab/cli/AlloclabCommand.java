@@ -17,7 +17,7 @@ import picocli.CommandLine.UnmatchedArgumentException;
         description = {"A malloc/heap allocator laboratory: replay real malloc traces on allocators that keep",
                 "their headers and free lists in off-heap memory, and compare them."},
         subcommands = {CompareCommand.class, ReplayCommand.class, ListCommand.class, BuddyInfoCommand.class,
-                CommandLine.HelpCommand.class},
+                FreeListCommand.class, CommandLine.HelpCommand.class},
         footer = {"", "Exit codes: 0 ok, 1 an allocator failed a replay check, 2 bad input or usage, 3 internal error."})
 public final class AlloclabCommand implements Callable<Integer> {
 
@@ -51,6 +51,8 @@ public final class AlloclabCommand implements Callable<Integer> {
         CommandLine cli = new CommandLine(new AlloclabCommand());
         cli.setOut(out);
         cli.setErr(err);
+        // malloc.py's optparse lets a later flag overwrite an earlier one; so does its drop-in.
+        cli.getSubcommands().get("freelist").setOverwrittenOptionsAllowed(true);
         cli.setParameterExceptionHandler((e, arguments) -> {
             if (debug) {
                 e.printStackTrace(err);

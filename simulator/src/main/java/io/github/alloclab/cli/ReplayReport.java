@@ -23,7 +23,7 @@ final class ReplayReport {
             case json -> out.println(Output.json(results));
             case csv -> out.print(Output.csv(results.stream().map(ReplayReport::csvRow).toList(),
                     "trace", "allocator", "valid", "error", "ops", "opsPerSecond", "peakPayloadBytes",
-                    "peakFootprintBytes", "utilization", "searchSteps"));
+                    "peakFootprintBytes", "utilization", "searchSteps", "maxSearchSteps"));
             case table -> {
                 out.println(table(results));
                 if (summary && results.stream().map(ReplayResult::trace).distinct().count() > 1) {
@@ -44,7 +44,7 @@ final class ReplayReport {
     private static Object[] csvRow(ReplayResult r) {
         return new Object[] {r.trace(), r.allocator(), r.valid(), r.error() == null ? "" : r.error(), r.ops(),
                 Math.round(r.opsPerSecond()), r.peakPayloadBytes(), r.peakFootprintBytes(),
-                String.format(Locale.ROOT, "%.6f", r.utilization()), String.format(Locale.ROOT, "%.3f", r.searchSteps())};
+                String.format(Locale.ROOT, "%.6f", r.utilization()), String.format(Locale.ROOT, "%.3f", r.searchSteps()), r.maxSearchSteps()};
     }
 
     private static String table(List<ReplayResult> results) {
@@ -57,7 +57,8 @@ final class ReplayReport {
                 right("peak payload", r -> Output.bytes(r.peakPayloadBytes())),
                 right("peak footprint", r -> Output.bytes(r.peakFootprintBytes())),
                 right("util", r -> Output.percent(r.utilization())),
-                right("steps/alloc", r -> String.format(Locale.ROOT, "%.1f", r.searchSteps()))));
+                right("steps/alloc", r -> String.format(Locale.ROOT, "%.1f", r.searchSteps())),
+                right("max steps", r -> Output.bytes(r.maxSearchSteps()))));
     }
 
     /** One allocator's means over the traces it replayed. */

@@ -13,8 +13,9 @@ package io.github.alloclab.replay;
  * @param peakFootprintBytes the high-water mark of heap bytes ({@code brk - heapStart}) plus mapped bytes
  * @param utilization        {@code peakPayloadBytes / peakFootprintBytes}, CS:APP's utilisation, in [0, 1]
  * @param searchSteps        free blocks examined per allocation, on average ("searched N elements")
+ * @param maxSearchSteps     the most blocks one allocation examined (0 if the allocator does not count)
  */
 public record ReplayResult(String trace, String allocator, boolean valid, String error, long ops,
                            double opsPerSecond, long peakPayloadBytes, long peakFootprintBytes,
-                           double utilization, double searchSteps) {
+                           double utilization, double searchSteps, long maxSearchSteps) {
 }

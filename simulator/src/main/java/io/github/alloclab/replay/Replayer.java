@@ -65,7 +65,8 @@ public final class Replayer {
         }
         double utilization = checked.peakFootprint == 0 ? 0 : (double) checked.peakPayload / checked.peakFootprint;
         return new ReplayResult(trace.name(), allocatorName, checked.error == null, checked.error, checked.ops,
-                opsPerSecond, checked.peakPayload, checked.peakFootprint, utilization, checked.searchSteps);
+                opsPerSecond, checked.peakPayload, checked.peakFootprint, utilization, checked.searchSteps,
+                checked.maxSearchSteps);
     }
 
     /** Times one run that reads the trace as it goes: for traces too long to pack. */
@@ -140,7 +141,8 @@ public final class Replayer {
     }
 
     /** What the checked pass measured. */
-    private record Checked(String error, long ops, long peakPayload, long peakFootprint, double searchSteps) {
+    private record Checked(String error, long ops, long peakPayload, long peakFootprint, double searchSteps,
+                           long maxSearchSteps) {
     }
 
     /** An allocator error found on a trace line. */
@@ -207,7 +209,8 @@ public final class Replayer {
             var stats = allocator.stats();
             long searches = stats.searches() - searchesBefore;
             double steps = searches == 0 ? 0 : (double) (stats.searchSteps() - stepsBefore) / searches;
-            return new Checked(error, reader.header().ops(), peakPayload, memory.peakFootprintBytes(), steps);
+            return new Checked(error, reader.header().ops(), peakPayload, memory.peakFootprintBytes(), steps,
+                    stats.maxSearchSteps());
         }
 
         private void apply(TraceOp op) {
