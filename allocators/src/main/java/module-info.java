@@ -19,4 +19,5 @@ module io.github.alloclab.allocators {
     exports io.github.alloclab.firstfit;
     exports io.github.alloclab.buddy;
     exports io.github.alloclab.page;
+    exports io.github.alloclab.slab;
 }

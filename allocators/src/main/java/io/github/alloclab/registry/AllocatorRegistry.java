@@ -14,6 +14,8 @@ import io.github.alloclab.memory.MemorySettings;
 import io.github.alloclab.memory.MemorySource;
 import io.github.alloclab.page.PageAllocator;
 import io.github.alloclab.page.PageSettings;
+import io.github.alloclab.slab.SlabAllocator;
+import io.github.alloclab.slab.SlabSettings;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -94,7 +96,11 @@ public final class AllocatorRegistry {
             .register(new AllocatorSpec<>("page",
                     "runs of 4 KiB pages from 1 MiB mmap chunks, best fit by size then address, free neighbours"
                             + " merged, empty chunks unmapped (Netty PoolChunk, the kernel's page layer)",
-                    PageSettings.DEFAULTS, PageAllocator::new));
+                    PageSettings.DEFAULTS, PageAllocator::new))
+            .register(new AllocatorSpec<>("slab",
+                    "Bonwick's slab allocator: kmalloc caches of 16 B to 8 KiB with full, partial and empty slab lists,"
+                            + " free lists inside slabs, colouring and reaping; pages above (USENIX 1994)",
+                    SlabSettings.DEFAULTS, SlabAllocator::new));
 
     private final Map<String, AllocatorSpec<?>> specs = new LinkedHashMap<>();
 
