@@ -20,4 +20,5 @@ module io.github.alloclab.allocators {
     exports io.github.alloclab.buddy;
     exports io.github.alloclab.page;
     exports io.github.alloclab.slab;
+    exports io.github.alloclab.zone;
 }

@@ -16,6 +16,8 @@ import io.github.alloclab.page.PageAllocator;
 import io.github.alloclab.page.PageSettings;
 import io.github.alloclab.slab.SlabAllocator;
 import io.github.alloclab.slab.SlabSettings;
+import io.github.alloclab.zone.ZoneAllocator;
+import io.github.alloclab.zone.ZoneSettings;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -100,7 +102,11 @@ public final class AllocatorRegistry {
             .register(new AllocatorSpec<>("slab",
                     "Bonwick's slab allocator: kmalloc caches of 16 B to 8 KiB with full, partial and empty slab lists,"
                             + " free lists inside slabs, colouring and reaping; pages above (USENIX 1994)",
-                    SlabSettings.DEFAULTS, SlabAllocator::new));
+                    SlabSettings.DEFAULTS, SlabAllocator::new))
+            .register(new AllocatorSpec<>("zone",
+                    "Mach's zone allocator: kalloc zones of 16 B to 8 KiB, each a LIFO free list over chunks of pages,"
+                            + " grown up to an enforced maximum, zone_gc under pressure; pages above (Mach zalloc, UMA)",
+                    ZoneSettings.DEFAULTS, ZoneAllocator::new));
 
     private final Map<String, AllocatorSpec<?>> specs = new LinkedHashMap<>();
 

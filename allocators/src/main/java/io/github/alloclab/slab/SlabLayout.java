@@ -1,5 +1,7 @@
 package io.github.alloclab.slab;
 
+import io.github.alloclab.internal.ObjectIndex;
+
 /**
  * Where a slab keeps its bookkeeping: a header (Bonwick's {@code kmem_slab}) at the start of the slab for small
  * objects ("on-slab"), or in a descriptor object of the cache {@code kmem_slab_cache} for large ones
@@ -32,7 +34,7 @@ package io.github.alloclab.slab;
  * {@code H = roundUp(64 + 8·ceil(n / 64), 16)}: 72 bytes rounded to 80 for up to 64 objects, 96 for up to
  * 256. Object {@code i} of a slab is at {@code first + i·size}; its index is found without a division as
  * {@code ((p - first) · m) >>> 32} with {@code m = ceil(2^32 / size)}, which is exact for every
- * {@code p - first < 2^32 / size} ({@link #index}; sizes and spans here keep far below that).
+ * {@code p - first < 2^32 / size} ({@link ObjectIndex}; sizes and spans here keep far below that).
  */
 final class SlabLayout {
 
@@ -66,12 +68,12 @@ final class SlabLayout {
 
     /** {@return {@code m = ceil(2^32 / size)}, the multiplier of {@link #index}} */
     static long reciprocal(long size) {
-        return ((1L << 32) + size - 1) / size;
+        return ObjectIndex.reciprocal(size);
     }
 
     /** {@return {@code floor(offset / size)} for {@code 0 <= offset < 2^32 / size}, by a multiply and a shift} */
     static long index(long offset, long reciprocal) {
-        return (offset * reciprocal) >>> 32;
+        return ObjectIndex.index(offset, reciprocal);
     }
 
     static long roundUp(long value, long alignment) {
