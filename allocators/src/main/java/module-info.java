@@ -21,4 +21,5 @@ module io.github.alloclab.allocators {
     exports io.github.alloclab.page;
     exports io.github.alloclab.slab;
     exports io.github.alloclab.zone;
+    exports io.github.alloclab.malloc;
 }

@@ -139,6 +139,8 @@ public final class FirstFitAllocator implements Allocator {
 
     /** Start of the epilogue, always {@code brk - h}. */
     long epilogue;
+    /** A free top block this large or larger goes back to the kernel; settable, as glibc's {@code mallopt}. */
+    private long trimThreshold;
     /** Next fit on an implicit list: where the next search starts. */
     private long rover;
     private long findSteps;
@@ -169,6 +171,7 @@ public final class FirstFitAllocator implements Allocator {
         this.trailer = checked ? settings.redZoneBytes() : 0;
         this.offset = h + lead;
         this.fixedHeap = settings.heapBytes() > 0;
+        this.trimThreshold = settings.trimThreshold();
         this.lists = index == FreeIndex.IMPLICIT ? null : new FreeLists(memory, h, index, fit, settings.order());
         this.mapped = new MappedChunks(memory, align, checked, settings.redZoneBytes());
 
@@ -232,6 +235,25 @@ public final class FirstFitAllocator implements Allocator {
     /** {@return the bytes from a block's start to its payload: the header, and in checked mode the leading red zone} */
     public long payloadOffset() {
         return offset;
+    }
+
+    /**
+     * Changes the trim threshold, as {@code mallopt(M_TRIM_THRESHOLD, bytes)} does; 0 never trims. A composite
+     * allocator moves it with glibc's dynamic mmap threshold.
+     *
+     * @throws IllegalArgumentException if {@code bytes < 0}
+     */
+    public void setTrimThreshold(long bytes) {
+        if (bytes < 0) {
+            throw new IllegalArgumentException("trimThreshold must not be negative: " + bytes);
+        }
+        this.trimThreshold = bytes;
+    }
+
+    /** {@return the bytes of the free block at the top of the heap, 0 if the top block is in use: glibc's keepcost} */
+    public long topFreeBytes() {
+        long top = freeBlockBelow(epilogue);
+        return top == 0 ? 0 : epilogue - top;
     }
 
     /** {@return the blocks the last {@code malloc} searched, as malloc.py's "searched N elements"} */
@@ -632,11 +654,11 @@ public final class FirstFitAllocator implements Allocator {
 
     /** Gives a large free top block back to the kernel. */
     private void trimTop() {
-        if (fixedHeap || settings.trimThreshold() == 0) {
+        if (fixedHeap || trimThreshold == 0) {
             return;
         }
         long top = freeBlockBelow(epilogue);
-        if (top == 0 || epilogue - top < settings.trimThreshold()) {
+        if (top == 0 || epilogue - top < trimThreshold) {
             return;
         }
         long size = epilogue - top;

@@ -11,6 +11,8 @@ import io.github.alloclab.firstfit.FreeIndex;
 import io.github.alloclab.firstfit.ListOrder;
 import io.github.alloclab.memory.FlatMemorySource;
 import io.github.alloclab.memory.MemorySettings;
+import io.github.alloclab.malloc.MallocAllocator;
+import io.github.alloclab.malloc.MallocSettings;
 import io.github.alloclab.memory.MemorySource;
 import io.github.alloclab.page.PageAllocator;
 import io.github.alloclab.page.PageSettings;
@@ -106,7 +108,11 @@ public final class AllocatorRegistry {
             .register(new AllocatorSpec<>("zone",
                     "Mach's zone allocator: kalloc zones of 16 B to 8 KiB, each a LIFO free list over chunks of pages,"
                             + " grown up to an enforced maximum, zone_gc under pressure; pages above (Mach zalloc, UMA)",
-                    ZoneSettings.DEFAULTS, ZoneAllocator::new));
+                    ZoneSettings.DEFAULTS, ZoneAllocator::new))
+            .register(new AllocatorSpec<>("malloc",
+                    "the composite: slab-backed bins up to 128 B, segregated best fit for medium requests, mmap from"
+                            + " 128 KiB with glibc's dynamic threshold, trim; mallinfo2 and the byte ladder",
+                    MallocSettings.DEFAULTS, MallocAllocator::new));
 
     private final Map<String, AllocatorSpec<?>> specs = new LinkedHashMap<>();
 

@@ -140,6 +140,32 @@ public final class SlabCache {
         this.internal = internal;
     }
 
+    /**
+     * Makes a cache whose slabs are all on-slab and {@code span} bytes long, aligned to {@code slabAlign}, for a
+     * general allocator's bins: an object's slab is then {@code p AND -slabAlign}, whose first word is
+     * {@code slab XOR key}.
+     *
+     * @param name       the cache's name
+     * @param id         the number the allocator knows the cache by; it is written in every slab header
+     * @param memory     where the slabs are
+     * @param source     where the slab memory comes from
+     * @param key        the allocator's random key
+     * @param objectSize bytes per object, a multiple of 16
+     * @param span       bytes of a slab, at most {@code slabAlign}
+     * @param slabAlign  the alignment of every slab, a power of two
+     * @param colourUnit the colour step
+     * @param maxEmpty   empty slabs kept
+     */
+    public static SlabCache onSlab(String name, int id, MemorySource memory, SlabSource source, long key,
+                                   long objectSize, long span, long slabAlign, long colourUnit, int maxEmpty) {
+        if (span > slabAlign || Long.bitCount(slabAlign) != 1 || (objectSize & 15) != 0) {
+            throw new IllegalArgumentException("a span of %d bytes aligned to %d for objects of %d bytes"
+                    .formatted(span, slabAlign, objectSize));
+        }
+        Geometry g = Geometry.choose(objectSize, 16, false, slabAlign, span, Long.MAX_VALUE, 0, colourUnit);
+        return new SlabCache(name, id, memory, source, key, g, maxEmpty, null, null, null, false);
+    }
+
     // ---- geometry ---------------------------------------------------------------------------------------
 
     /**
@@ -328,7 +354,7 @@ public final class SlabCache {
      *                                 pointer}) or is not allocated ({@code free(): double free detected});
      *                                 nothing has changed then
      */
-    void free(long slab, long p) {
+    public void free(long slab, long p) {
         MemorySource m = memory;
         long offset = p - m.getLong(slab + FIRST);
         long i = SlabLayout.index(offset, reciprocal);
@@ -366,7 +392,7 @@ public final class SlabCache {
     }
 
     /** {@return whether {@code p} is an allocated object of the slab {@code slab}, checking nothing else} */
-    boolean isAllocated(long slab, long p) {
+    public boolean isAllocated(long slab, long p) {
         long offset = p - memory.getLong(slab + FIRST);
         long i = SlabLayout.index(offset, reciprocal);
         if (offset < 0 || i >= objects || i * size != offset) {
@@ -479,6 +505,16 @@ public final class SlabCache {
     }
 
     // ---- what views and the checker read ----------------------------------------------------------------
+
+    /** Reports the slab whose header is {@code header} as blocks: header, colour, objects, leftover. */
+    public void walkSlab(long header, java.util.function.Consumer<io.github.alloclab.allocator.Block> visitor) {
+        SlabWalk.slab(this, header, visitor);
+    }
+
+    /** {@return the violations of C1 to C4 in this cache} */
+    public java.util.List<io.github.alloclab.allocator.Violation> check() {
+        return new SlabChecker(this, null).check();
+    }
 
     public String name() {
         return name;
@@ -610,7 +646,13 @@ public final class SlabCache {
         return key;
     }
 
-    long magicOf(long header) {
+    /** {@return the cache id written in the slab header at {@code header}: the allocator's number for the cache} */
+    public static long cacheWord(MemorySource memory, long header) {
+        return memory.getLong(header + CACHE);
+    }
+
+    /** {@return the first word of a slab header of this cache at {@code header}} */
+    public long magicOf(long header) {
         return offSlab ? header ^ key ^ SlabAllocator.DESCRIPTOR_SALT : header ^ key;
     }
 

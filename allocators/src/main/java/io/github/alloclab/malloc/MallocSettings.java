@@ -1,0 +1,47 @@
+package io.github.alloclab.malloc;
+
+/**
+ * Tunables of {@link MallocAllocator}, named after glibc's {@code mallopt} parameters where glibc has them.
+ *
+ * @param smallMax         requests of up to this many bytes go to the slab-backed bins: a size class from 16 to
+ *                         1024 (the default 128 is glibc's {@code global_max_fast}, the limit of its fastbins)
+ * @param mmapThreshold    requests of this many bytes or more get a mapping of their own ({@code M_MMAP_THRESHOLD}),
+ *                         at least a page
+ * @param mmapThresholdMax how high the dynamic threshold may go ({@code DEFAULT_MMAP_THRESHOLD_MAX}: 32 MiB on
+ *                         64-bit), at least {@code mmapThreshold} and at most 32 MiB
+ * @param dynamicThreshold whether freeing a mapping larger than the threshold raises the threshold to its size
+ *                         and the trim threshold to twice that, as glibc does unless the thresholds were set
+ * @param trimThreshold    a free block at the top of the heap this large or larger goes back with a negative
+ *                         {@code sbrk} ({@code M_TRIM_THRESHOLD}); 0 never trims
+ * @param growBytes        the least the heap grows by ({@code M_TOP_PAD} plus a page, roughly): a multiple of 16
+ * @param maxEmptySlabs    empty slabs each bin keeps before giving the rest back to the heap, from 0 to 1024
+ */
+public record MallocSettings(long smallMax, long mmapThreshold, long mmapThresholdMax, boolean dynamicThreshold,
+                             long trimThreshold, long growBytes, int maxEmptySlabs) {
+
+    /** glibc's thresholds (128 KiB, dynamic up to 32 MiB), bins up to 128 bytes, one empty slab kept per bin. */
+    public static final MallocSettings DEFAULTS = new MallocSettings(128, 128 * 1024, 32L << 20, true,
+            128 * 1024, 4096, 1);
+
+    public MallocSettings {
+        if (smallMax < 16 || smallMax > 1024 || MallocSizeClasses.size(MallocSizeClasses.classOf(smallMax)) != smallMax) {
+            throw new IllegalArgumentException("smallMax must be a size class from 16 to 1024 (16, 32, ... 512, 640,"
+                    + " 768, 896, 1024): " + smallMax);
+        }
+        if (mmapThreshold < 4096 || mmapThreshold > MallocSizeClasses.MAX) {
+            throw new IllegalArgumentException("mmapThreshold must be from 4K to 32M: " + mmapThreshold);
+        }
+        if (mmapThresholdMax < mmapThreshold || mmapThresholdMax > MallocSizeClasses.MAX) {
+            throw new IllegalArgumentException("mmapThresholdMax must be from mmapThreshold to 32M: " + mmapThresholdMax);
+        }
+        if (trimThreshold < 0) {
+            throw new IllegalArgumentException("trimThreshold must not be negative: " + trimThreshold);
+        }
+        if (growBytes < 16 || growBytes % 16 != 0) {
+            throw new IllegalArgumentException("growBytes must be a positive multiple of 16: " + growBytes);
+        }
+        if (maxEmptySlabs < 0 || maxEmptySlabs > 1024) {
+            throw new IllegalArgumentException("maxEmptySlabs must be from 0 to 1024: " + maxEmptySlabs);
+        }
+    }
+}
