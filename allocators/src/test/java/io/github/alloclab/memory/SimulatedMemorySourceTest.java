@@ -59,6 +59,18 @@ class SimulatedMemorySourceTest {
     }
 
     @Test
+    void theFirstStoreToAPageReadBeforeMarksItDirty() {
+        try (var memory = new SimulatedMemorySource(SMALL)) {
+            long start = memory.sbrk(PAGE);
+            memory.getLong(start);
+            assertThat(memory.dirtyBytes(start, start + PAGE)).isZero();
+            memory.putLong(start, 1); // the TLB holds the page read-only until the walk sets the dirty bit
+            assertThat(memory.dirtyBytes(start, start + PAGE)).isEqualTo(PAGE);
+            assertThat(memory.pageTableEntry(start) & PteLayout.DIRTY).isNotZero();
+        }
+    }
+
+    @Test
     void bytesReleasedInsideAPageThatStaysMappedReadAsZeroWhenHandedOutAgain() {
         try (var memory = new SimulatedMemorySource(SMALL)) {
             long start = memory.sbrk(4000);
