@@ -13,6 +13,8 @@ module io.github.alloclab.simulator {
     exports io.github.alloclab.trace;
     exports io.github.alloclab.replay;
     exports io.github.alloclab.cli;
+    exports io.github.alloclab.elf;
+    exports io.github.alloclab.process;
 
     opens io.github.alloclab.cli to info.picocli;
     opens io.github.alloclab.replay to com.fasterxml.jackson.databind;

@@ -120,6 +120,14 @@ final class AddressSpace {
         mergeAround(start, end);
     }
 
+    /** Gives every area in {@code [start, end)} the label {@code label}, splitting at the ends. */
+    void relabel(long start, long end, String label) {
+        for (Vma piece : remove(start, end)) {
+            byStart.put(piece.start(), piece.withLabel(label));
+        }
+        mergeAround(start, end);
+    }
+
     /** Merges mergeable neighbours among the areas touching {@code [start, end]}. */
     private void mergeAround(long start, long end) {
         Map.Entry<Long, Vma> e = byStart.lowerEntry(start);

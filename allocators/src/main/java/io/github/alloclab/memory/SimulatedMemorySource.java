@@ -396,6 +396,18 @@ public final class SimulatedMemorySource implements MemorySource {
         return 0;
     }
 
+    /**
+     * Gives the areas in {@code [address, address + byteSize)} a new {@link Vma#label()}, splitting them at the
+     * ends. Labels are what lessons and fault messages call an area; maps never shows them. A process labels
+     * its RELRO range this way after {@link #mprotect}.
+     */
+    public void label(long address, long byteSize, String label) {
+        if ((address & pageMask) != 0 || byteSize <= 0) {
+            throw new IllegalArgumentException("bad range to label: 0x%x + %d".formatted(address, byteSize));
+        }
+        space.relabel(address, pageUp(address + byteSize), label);
+    }
+
     // ---- inspection -------------------------------------------------------------------------------
 
     /** {@return every VMA, in address order: the process's {@code /proc/PID/maps}} */
