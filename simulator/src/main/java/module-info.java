@@ -15,6 +15,7 @@ module io.github.alloclab.simulator {
     exports io.github.alloclab.cli;
     exports io.github.alloclab.elf;
     exports io.github.alloclab.process;
+    exports io.github.alloclab.layout;
 
     opens io.github.alloclab.cli to info.picocli;
     opens io.github.alloclab.replay to com.fasterxml.jackson.databind;
