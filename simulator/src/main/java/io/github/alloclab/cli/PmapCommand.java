@@ -28,7 +28,7 @@ import picocli.CommandLine.Spec;
                 "size, resident (RSS) and dirty kilobytes, and mode, per mapping. Pages become resident",
                 "when first touched: by the loader (the stack, the last data page), by --touch, or by an",
                 "allocator replaying a trace in the process's heap (--replay)."},
-        footer = {"", "Example: alloclab pmap ./prog --replay tsort_dag -a firstfit"})
+        footer = {"", "Example: alloclab pmap ./prog --replay tsort_dag.rep -a firstfit"})
 final class PmapCommand implements Callable<Integer> {
 
     @Parameters(index = "0", paramLabel = "FILE", description = "The executable.")

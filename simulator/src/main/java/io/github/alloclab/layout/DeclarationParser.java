@@ -267,10 +267,7 @@ final class DeclarationParser {
                 count *= dimension;
             }
             long size = count * element.size();
-            long alignment = element.alignment();
-            if (abi == Abi.X86_64 && !dimensions.isEmpty() && size >= 16) {
-                alignment = Math.max(alignment, 16);
-            }
+            long alignment = dataAlignment(element, !dimensions.isEmpty(), size);
             byte[] bytes = new byte[(int) Math.min(size, 1 << 24)];
             boolean pointsToString = encode(init, element, count, bytes, name, literals, pointers > 0);
             boolean zero = !pointsToString;
@@ -328,6 +325,35 @@ final class DeclarationParser {
             throw new DeclarationException(line, "too many longs");
         }
         return new Scalar("int", 4, 4, false);
+    }
+
+    /**
+     * GCC's alignment for a variable (ix86_data_alignment, -malign-data=compat), which may exceed the ABI's:
+     * an array of 32 bytes or more is aligned to 32, one of a word or more to a word, and on x86-64 one of
+     * 16 bytes or more to 16; on i386, a double or long long goes to 8 and a long double to 16.
+     */
+    private long dataAlignment(Scalar element, boolean array, long size) {
+        long alignment = element.alignment();
+        if (abi == Abi.I386) {
+            if (element.size() == 8 && !element.name().equals("pointer")) {
+                alignment = Math.max(alignment, 8);
+            } else if (element.name().equals("long double")) {
+                alignment = Math.max(alignment, 16);
+            }
+        }
+        if (array) {
+            long word = abi.pointerSize();
+            if (size >= 32) {
+                alignment = Math.max(alignment, 32);
+            }
+            if (size >= word) {
+                alignment = Math.max(alignment, word);
+            }
+            if (abi == Abi.X86_64 && size >= 16) {
+                alignment = Math.max(alignment, 16);
+            }
+        }
+        return alignment;
     }
 
     // ---- initialisers -----------------------------------------------------------------------------

@@ -27,8 +27,25 @@ import java.util.Map;
  *
  * <h2>Placement</h2>
  * Each section takes its globals in declaration order (GCC's {@code -fno-toplevel-reorder}); each global
- * goes at the next offset that is a multiple of its alignment, and the skipped bytes are padding. On x86-64 an
- * array of 16 bytes or more is aligned to 16, as the psABI asks. A section is aligned to its largest member.
+ * goes at the next offset that is a multiple of its alignment, and the skipped bytes are padding. A section
+ * is aligned to its most aligned global.
+ *
+ * <p>The alignment is the one GCC gives a variable, which can exceed the type's alignment in the ABI
+ * ({@code ix86_data_alignment}, with the default {@code -malign-data=compat}):
+ * <pre>
+ *  type            size (LP64 / ILP32)   ABI alignment      a variable's alignment (GCC)
+ *  char, _Bool       1 / 1                 1 / 1             1 / 1
+ *  short             2 / 2                 2 / 2             2 / 2
+ *  int, float        4 / 4                 4 / 4             4 / 4
+ *  long, pointer     8 / 4                 8 / 4             8 / 4
+ *  long long         8 / 8                 8 / 4             8 / 8
+ *  double            8 / 8                 8 / 4             8 / 8
+ *  long double      16 / 12               16 / 4            16 / 16
+ *  array            n * element           element's          32 if n &gt;= 32 bytes; 16 if &gt;= 16 (x86-64);
+ *                                                             a word if &gt;= a word
+ * </pre>
+ * So on i386, {@code char c; double d = 1;} puts {@code d} at offset 8 (7 bytes of padding) although the
+ * ABI would allow 4; the {@code ProcessOrderingTest} checks these numbers against GCC when it is installed.
  *
  * @param abi     the data model: x86-64 or i386
  * @param globals the globals, in declaration order, placed

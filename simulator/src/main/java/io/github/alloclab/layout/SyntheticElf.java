@@ -17,12 +17,12 @@ import java.util.List;
  * exactly as a compiled one. The file can be written out and fed to binutils too.
  *
  * <pre>
- *  file offset / vaddr (from the base)   segment     sections
- *  0x0000                                 LOAD R      ELF header, program headers, .interp
- *  0x1000                                 LOAD R E    .text  (xor eax, eax; ret, then int3 padding)
- *  0x2000                                 LOAD R      .rodata, when there is any
- *  0x3000 (0x2000 without .rodata)        LOAD RW     .data, then .bss (p_memsz > p_filesz)
- *  after .data                            -           .shstrtab, then the section headers
+ *  file offset = vaddr - base      segment     sections
+ *  0x0000                          LOAD R      ELF header, program headers, .interp
+ *  0x1000                          LOAD R E    .text  (xor eax, eax; ret, then int3 padding)
+ *  the next page                   LOAD R      .rodata, when there is any
+ *  the next page                   LOAD RW     .data, then .bss (p_memsz > p_filesz)
+ *  after .data                     -           .shstrtab, then the section headers
  * </pre>
  * The base is 0 for a PIE ({@code ET_DYN}, loaded at {@code ELF_ET_DYN_BASE}), or {@code 0x400000}
  * ({@code 0x8048000} for i386) for a fixed-address executable ({@code ET_EXEC}). Both name the usual
@@ -56,8 +56,8 @@ public final class SyntheticElf {
         long phoff = ehdr.byteSize();
         long interpOffset = phoff + phnum * phdr.byteSize();
         long textOffset = PAGE;
-        long rodataOffset = 2 * PAGE;
-        long dataOffset = hasRodata ? 3 * PAGE : 2 * PAGE;
+        long rodataOffset = align(textOffset + program.text(), PAGE);
+        long dataOffset = hasRodata ? align(rodataOffset + rodata.length, PAGE) : rodataOffset;
         long bssAddress = dataOffset + align(data.length, bssAlignment);
 
         List<String> names = new ArrayList<>(List.of("", ".interp", ".text"));

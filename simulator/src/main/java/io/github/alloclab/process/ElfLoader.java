@@ -94,7 +94,13 @@ public final class ElfLoader {
         } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
             // Not a Unix file system: maps shows 00:00 0, as for anonymous memory.
         }
-        MappedFile file = new MappedFile(path.toAbsolutePath().normalize().toString(), elf.bytes(), device, inode);
+        String shown;
+        try {
+            shown = path.toRealPath().toString(); // the kernel shows the file's own path, symbolic links resolved
+        } catch (IOException e) {
+            shown = path.toAbsolutePath().normalize().toString();
+        }
+        MappedFile file = new MappedFile(shown, elf.bytes(), device, inode);
         return load(elf, file, path.toString(), options);
     }
 
