@@ -28,6 +28,10 @@ final class CompareCommand implements Callable<Integer> {
             description = "table, json or csv (default: ${DEFAULT-VALUE}).")
     OutputFormat format;
 
+    @Option(names = "--memory", paramLabel = "SOURCE", defaultValue = "flat",
+            description = "flat (fast) or simulated (pages: reports peak RSS and page faults) (default: ${DEFAULT-VALUE}).")
+    MemoryChoice memory;
+
     @Option(names = "--no-timing", description = "Skip the timed runs: check only (ops/s is then 0).")
     boolean noTiming;
 
@@ -44,7 +48,7 @@ final class CompareCommand implements Callable<Integer> {
                 ? BundledTraces.all()
                 : traces.stream().map(ReplayCommand::source).toList();
         List<ReplayResult> results = ReplayCommand.run(sources, allocators, Map.of(),
-                noTiming ? ReplayOptions.UNTIMED : ReplayOptions.DEFAULTS);
+                noTiming ? ReplayOptions.UNTIMED : ReplayOptions.DEFAULTS, memory);
         ReplayReport.print(results, format, true, spec.commandLine().getOut());
         return ReplayCommand.exitCode(results);
     }

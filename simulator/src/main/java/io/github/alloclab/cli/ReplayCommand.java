@@ -40,6 +40,10 @@ final class ReplayCommand implements Callable<Integer> {
     @Option(names = "--no-timing", description = "Skip the timed runs: check only (ops/s is then 0).")
     boolean noTiming;
 
+    @Option(names = "--memory", paramLabel = "SOURCE", defaultValue = "flat",
+            description = "flat (fast) or simulated (pages: reports peak RSS and page faults) (default: ${DEFAULT-VALUE}).")
+    MemoryChoice memory;
+
     @Option(names = "--check-every-op",
             description = "Run the allocator's heap checker after every operation, not just at the end (slow).")
     boolean checkEveryOp;
@@ -56,14 +60,14 @@ final class ReplayCommand implements Callable<Integer> {
     public Integer call() {
         List<TraceSource> sources = traces.stream().map(ReplayCommand::source).toList();
         List<ReplayResult> results = run(sources, allocators, settings,
-                (noTiming ? ReplayOptions.UNTIMED : ReplayOptions.DEFAULTS).withCheckEveryOp(checkEveryOp));
+                (noTiming ? ReplayOptions.UNTIMED : ReplayOptions.DEFAULTS).withCheckEveryOp(checkEveryOp), memory);
         ReplayReport.print(results, format, false, spec.commandLine().getOut());
         return exitCode(results);
     }
 
     /** Replays every trace on every allocator (all registered ones if none are named). */
     static List<ReplayResult> run(List<TraceSource> traces, List<String> allocatorNames,
-                                  Map<String, String> settings, ReplayOptions options) {
+                                  Map<String, String> settings, ReplayOptions options, MemoryChoice memory) {
         AllocatorRegistry registry = AllocatorRegistry.standard();
         List<String> names = allocatorNames.isEmpty() ? registry.names() : allocatorNames;
         names.forEach(registry::spec); // unknown names fail before any work is done
@@ -71,7 +75,7 @@ final class ReplayCommand implements Callable<Integer> {
         List<ReplayResult> results = new ArrayList<>();
         for (TraceSource trace : traces) {
             for (String name : names) {
-                results.add(replayer.replay(trace, name, () -> registry.create(name, settings)));
+                results.add(replayer.replay(trace, name, () -> registry.create(name, memory.create(), settings)));
             }
         }
         return results;

@@ -3,6 +3,7 @@ package io.github.alloclab.replay;
 import io.github.alloclab.allocator.Allocator;
 import io.github.alloclab.allocator.Violation;
 import io.github.alloclab.memory.MemorySource;
+import io.github.alloclab.memory.SimulatedMemorySource;
 import io.github.alloclab.trace.RepTraceReader;
 import io.github.alloclab.trace.TraceFormatException;
 import io.github.alloclab.trace.TraceOp;
@@ -56,11 +57,13 @@ public final class Replayer {
         }
         double utilization = checked.peakFootprint == 0 ? 0 : (double) checked.peakPayload / checked.peakFootprint;
         return new ReplayResult(trace.name(), allocatorName, checked.error == null, checked.error, checked.ops,
-                opsPerSecond, checked.peakPayload, checked.peakFootprint, utilization, checked.searchSteps);
+                opsPerSecond, checked.peakPayload, checked.peakFootprint, utilization, checked.searchSteps,
+                checked.peakRss, checked.minorFaults);
     }
 
     /** What the checked pass measured. */
-    private record Checked(String error, long ops, long peakPayload, long peakFootprint, double searchSteps) {
+    private record Checked(String error, long ops, long peakPayload, long peakFootprint, double searchSteps,
+                           long peakRss, long minorFaults) {
     }
 
     /** An allocator error found on a trace line. */
@@ -122,7 +125,11 @@ public final class Replayer {
             var stats = allocator.stats();
             long searches = stats.searches() - searchesBefore;
             double steps = searches == 0 ? 0 : (double) (stats.searchSteps() - stepsBefore) / searches;
-            return new Checked(error, reader.header().ops(), peakPayload, memory.peakFootprintBytes(), steps);
+            // Over the simulated source, the page counts: what the replay made resident.
+            long peakRss = memory instanceof SimulatedMemorySource paged ? paged.peakResidentBytes() : -1;
+            long faults = memory instanceof SimulatedMemorySource paged ? paged.minorFaults() : -1;
+            return new Checked(error, reader.header().ops(), peakPayload, memory.peakFootprintBytes(), steps,
+                    peakRss, faults);
         }
 
         private void apply(TraceOp op) {
