@@ -12,8 +12,10 @@ module io.github.alloclab.simulator {
 
     exports io.github.alloclab.trace;
     exports io.github.alloclab.replay;
+    exports io.github.alloclab.metrics;
     exports io.github.alloclab.cli;
 
     opens io.github.alloclab.cli to info.picocli, com.fasterxml.jackson.databind;
     opens io.github.alloclab.replay to com.fasterxml.jackson.databind;
+    opens io.github.alloclab.metrics to com.fasterxml.jackson.databind;
 }

@@ -1,10 +1,12 @@
 package io.github.alloclab.cli;
 
+import io.github.alloclab.replay.PreparedTrace;
 import io.github.alloclab.replay.ReplayOptions;
 import io.github.alloclab.replay.ReplayResult;
 import io.github.alloclab.replay.Replayer;
 import io.github.alloclab.registry.AllocatorRegistry;
 import io.github.alloclab.trace.BundledTraces;
+import io.github.alloclab.trace.TraceFormat;
 import io.github.alloclab.trace.TraceSource;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,8 +23,9 @@ import picocli.CommandLine.Spec;
 
 /** {@code alloclab replay}: replay traces on allocators, with integrity checks. */
 @Command(name = "replay", mixinStandardHelpOptions = true,
-        description = {"Replay malloc traces (CS:APP .rep format) on allocators, checking every block",
-                "(alignment, bounds, overlap, contents) and measuring throughput and utilisation."})
+        description = {"Replay malloc traces (CS:APP .rep, 15-213 .rep, glibc mtrace or ltrace format) on allocators,",
+                "checking every block (alignment, bounds, overlap, contents) and measuring throughput,",
+                "utilisation, fragmentation, the byte ladder and leaks."})
 final class ReplayCommand implements Callable<Integer> {
 
     @Option(names = {"-a", "--allocator"}, paramLabel = "NAME",
@@ -34,11 +37,16 @@ final class ReplayCommand implements Callable<Integer> {
     Map<String, String> settings = new LinkedHashMap<>();
 
     @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "table",
-            description = "table, json or csv (default: ${DEFAULT-VALUE}).")
+            description = "table, json, csv or markdown (default: ${DEFAULT-VALUE}).")
     OutputFormat format;
 
     @Option(names = "--no-timing", description = "Skip the timed runs: check only (ops/s is then 0).")
     boolean noTiming;
+
+    @Option(names = "--trace-format", paramLabel = "FORMAT",
+            description = "Read every trace in this format (${COMPLETION-CANDIDATES}) instead of telling it from "
+                    + "the content.")
+    TraceFormat traceFormat;
 
     @Option(names = "--check-every-op",
             description = "Run the allocator's heap checker after every operation, not just at the end (slow).")
@@ -54,7 +62,7 @@ final class ReplayCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        List<TraceSource> sources = traces.stream().map(ReplayCommand::source).toList();
+        List<TraceSource> sources = traces.stream().map(t -> source(t).withFormat(traceFormat)).toList();
         List<ReplayResult> results = run(sources, allocators, settings,
                 (noTiming ? ReplayOptions.UNTIMED : ReplayOptions.DEFAULTS).withCheckEveryOp(checkEveryOp));
         ReplayReport.print(results, format, false, spec.commandLine().getOut());
@@ -70,8 +78,9 @@ final class ReplayCommand implements Callable<Integer> {
         Replayer replayer = new Replayer(options);
         List<ReplayResult> results = new ArrayList<>();
         for (TraceSource trace : traces) {
+            PreparedTrace prepared = new PreparedTrace(trace);
             for (String name : names) {
-                results.add(replayer.replay(trace, name, () -> registry.create(name, settings)));
+                results.add(replayer.replay(prepared, name, () -> registry.create(name, settings)));
             }
         }
         return results;
@@ -97,7 +106,7 @@ final class ReplayCommand implements Callable<Integer> {
     static final class BundledNames implements Iterable<String> {
         @Override
         public java.util.Iterator<String> iterator() {
-            return BundledTraces.names().iterator();
+            return BundledTraces.allNames().iterator();
         }
     }
 }

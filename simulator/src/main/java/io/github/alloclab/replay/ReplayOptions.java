@@ -9,17 +9,28 @@ package io.github.alloclab.replay;
  * @param minTimedNanos  timed runs go on, up to {@code maxTimedRuns}, until they add up to this much time
  * @param checkEveryOp   whether to run the allocator's heap checker after every operation (slow: O(blocks)
  *                       per operation) rather than once at the end
+ * @param reference      whether timed replays also time glibc's {@code malloc} on the same trace, through FFM,
+ *                       for the performance index's {@code T_ref} (once per trace)
  */
 public record ReplayOptions(boolean timed, int minTimedRuns, int maxTimedRuns, long minTimedNanos,
-                            boolean checkEveryOp) {
+                            boolean checkEveryOp, boolean reference) {
 
-    /** Timed: at least 3 runs and 100 ms, at most 10 runs; the heap checker once, at the end. */
-    public static final ReplayOptions DEFAULTS = new ReplayOptions(true, 3, 10, 100_000_000L, false);
+    /** Timed: at least 3 runs and 100 ms, at most 10 runs; the heap checker once, at the end; glibc reference. */
+    public static final ReplayOptions DEFAULTS = new ReplayOptions(true, 3, 10, 100_000_000L, false, true);
 
     /** Checks only, no timing. */
-    public static final ReplayOptions UNTIMED = new ReplayOptions(false, 0, 0, 0, false);
+    public static final ReplayOptions UNTIMED = new ReplayOptions(false, 0, 0, 0, false, false);
+
+    /** Options with the glibc reference timed whenever the replay is. */
+    public ReplayOptions(boolean timed, int minTimedRuns, int maxTimedRuns, long minTimedNanos, boolean checkEveryOp) {
+        this(timed, minTimedRuns, maxTimedRuns, minTimedNanos, checkEveryOp, timed);
+    }
 
     public ReplayOptions withCheckEveryOp(boolean check) {
-        return new ReplayOptions(timed, minTimedRuns, maxTimedRuns, minTimedNanos, check);
+        return new ReplayOptions(timed, minTimedRuns, maxTimedRuns, minTimedNanos, check, reference);
+    }
+
+    public ReplayOptions withReference(boolean timeReference) {
+        return new ReplayOptions(timed, minTimedRuns, maxTimedRuns, minTimedNanos, checkEveryOp, timeReference);
     }
 }
