@@ -6,7 +6,6 @@ import io.github.alloclab.replay.ReplayResult;
 import io.github.alloclab.replay.Replayer;
 import io.github.alloclab.registry.AllocatorRegistry;
 import io.github.alloclab.trace.BundledTraces;
-import io.github.alloclab.trace.TraceFormat;
 import io.github.alloclab.trace.TraceSource;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -28,25 +28,12 @@ import picocli.CommandLine.Spec;
                 "utilisation, fragmentation, the byte ladder and leaks."})
 final class ReplayCommand implements Callable<Integer> {
 
-    @Option(names = {"-a", "--allocator"}, paramLabel = "NAME",
-            description = "An allocator from 'alloclab list'; repeat for several (default: all of them).")
-    List<String> allocators = new ArrayList<>();
+    @Mixin
+    ReplaySelection selection;
 
     @Option(names = {"-s", "--set"}, paramLabel = "SETTING=VALUE",
             description = "Override an allocator setting, such as trimThreshold=64K (see 'alloclab list').")
     Map<String, String> settings = new LinkedHashMap<>();
-
-    @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "table",
-            description = "table, json, csv or markdown (default: ${DEFAULT-VALUE}).")
-    OutputFormat format;
-
-    @Option(names = "--no-timing", description = "Skip the timed runs: check only (ops/s is then 0).")
-    boolean noTiming;
-
-    @Option(names = "--trace-format", paramLabel = "FORMAT",
-            description = "Read every trace in this format (${COMPLETION-CANDIDATES}) instead of telling it from "
-                    + "the content.")
-    TraceFormat traceFormat;
 
     @Option(names = "--check-every-op",
             description = "Run the allocator's heap checker after every operation, not just at the end (slow).")
@@ -62,10 +49,10 @@ final class ReplayCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        List<TraceSource> sources = traces.stream().map(t -> source(t).withFormat(traceFormat)).toList();
-        List<ReplayResult> results = run(sources, allocators, settings,
-                (noTiming ? ReplayOptions.UNTIMED : ReplayOptions.DEFAULTS).withCheckEveryOp(checkEveryOp));
-        ReplayReport.print(results, format, false, spec.commandLine().getOut());
+        List<TraceSource> sources = traces.stream().map(t -> source(t).withFormat(selection.traceFormat)).toList();
+        List<ReplayResult> results = run(sources, selection.allocators, settings,
+                (selection.noTiming ? ReplayOptions.UNTIMED : ReplayOptions.DEFAULTS).withCheckEveryOp(checkEveryOp));
+        ReplayReport.print(results, selection.format, false, spec.commandLine().getOut());
         return exitCode(results);
     }
 

@@ -35,6 +35,63 @@ final class GlibcReference {
     }
 
     /**
+     * Replays a trace too long to pack on glibc, once, reading it as it goes (parsing is then timed too, as it
+     * is for the allocators on such traces).
+     *
+     * @return the elapsed nanoseconds, or -1 if glibc returned NULL for a request
+     */
+    static long runStreaming(io.github.alloclab.trace.TraceSource source) {
+        long[] addresses = new long[1024];
+        boolean failed = false;
+        try (var reader = source.open()) {
+            long start = System.nanoTime();
+            while (reader.hasNext()) {
+                var op = reader.next();
+                int id = op.id();
+                if (id >= addresses.length) {
+                    addresses = java.util.Arrays.copyOf(addresses, Math.max(id + 1, 2 * addresses.length));
+                }
+                switch (op.kind()) {
+                    case ALLOC -> {
+                        addresses[id] = (long) MALLOC.invokeExact(op.byteSize());
+                        failed |= addresses[id] == 0;
+                    }
+                    case REALLOC -> {
+                        long p = (long) REALLOC.invokeExact(addresses[id], op.byteSize());
+                        failed |= p == 0 && op.byteSize() != 0;
+                        addresses[id] = p == 0 && op.byteSize() != 0 ? addresses[id] : p;
+                    }
+                    case FREE -> {
+                        FREE.invokeExact(addresses[id]);
+                        addresses[id] = 0;
+                    }
+                }
+            }
+            long elapsed = System.nanoTime() - start;
+            return failed ? -1 : elapsed;
+        } catch (Throwable e) {
+            if (e instanceof RuntimeException r) {
+                throw r;
+            }
+            throw new IllegalStateException("glibc reference replay failed: " + e, e);
+        } finally {
+            freeAll(addresses);
+        }
+    }
+
+    private static void freeAll(long[] addresses) {
+        for (long address : addresses) {
+            if (address != 0) {
+                try {
+                    FREE.invokeExact(address);
+                } catch (Throwable e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+        }
+    }
+
+    /**
      * Replays the packed trace on glibc.
      *
      * @return the elapsed nanoseconds, or -1 if glibc returned NULL for a request (the trace asks more than
@@ -69,15 +126,7 @@ final class GlibcReference {
         } catch (Throwable e) {
             throw new IllegalStateException("glibc reference replay failed: " + e, e);
         } finally {
-            for (long address : addresses) {
-                if (address != 0) {
-                    try {
-                        FREE.invokeExact(address);
-                    } catch (Throwable e) {
-                        throw new IllegalStateException(e);
-                    }
-                }
-            }
+            freeAll(addresses);
         }
     }
 }

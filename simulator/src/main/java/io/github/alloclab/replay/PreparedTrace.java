@@ -41,6 +41,10 @@ public final class PreparedTrace {
 
     /** {@return glibc's throughput on this trace, timing it on first use; 0 if glibc ran out of memory} */
     double referenceOpsPerSecond(ReplayOptions options) {
+        if (referenceOpsPerSecond == null && profile.ops() > Replayer.MAX_PACKED_OPS) {
+            long elapsed = GlibcReference.runStreaming(source);
+            referenceOpsPerSecond = elapsed < 0 ? 0 : profile.ops() / (Math.max(elapsed, 1) / 1e9);
+        }
         if (referenceOpsPerSecond == null) {
             PackedTrace trace = packed();
             long best = Long.MAX_VALUE;

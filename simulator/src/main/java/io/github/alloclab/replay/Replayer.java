@@ -2,6 +2,7 @@ package io.github.alloclab.replay;
 
 import io.github.alloclab.allocator.Allocator;
 import io.github.alloclab.allocator.Violation;
+import io.github.alloclab.memory.FlatMemorySource;
 import io.github.alloclab.memory.MemorySource;
 import io.github.alloclab.metrics.ByteLadder;
 import io.github.alloclab.metrics.Fragmentation;
@@ -37,9 +38,12 @@ import java.util.function.Supplier;
  *       a {@link FragmentationTracker}; right after the operation at which live payload peaks, a
  *       {@link HeapSnapshot} of the heap is taken (byte ladder, internal and external fragmentation, free
  *       blocks). Allocations are sampled for the most search steps one of them took.</li>
- *   <li><b>Timed passes</b>, only if the checked pass succeeded: the trace, packed into arrays, runs on fresh
- *       allocators with no checks, and the fastest run gives the throughput. glibc's {@code malloc} runs the
- *       same arrays through FFM for the performance index's reference, once per trace.</li>
+ *   <li><b>Timed passes</b>, only if the checked pass succeeded: the trace, packed into arrays of 13 bytes per
+ *       operation, runs on fresh allocators with no checks, their memory faulted in beforehand as a reused heap
+ *       would be, and the fastest run gives the throughput. A trace of more than {@value #MAX_PACKED_OPS}
+ *       operations is not packed, so memory stays bounded; it is timed while streaming, and its throughput then
+ *       includes parsing. glibc's {@code malloc} runs the same operations through FFM for the performance
+ *       index's reference, once per trace.</li>
  * </ol>
  *
  * A misbehaving allocator gives an invalid {@link ReplayResult} whose error names the trace line. A trace
@@ -47,6 +51,9 @@ import java.util.function.Supplier;
  * allocator bug.
  */
 public final class Replayer {
+
+    /** The most operations the timed pass packs into arrays (13 bytes each): 16 M, about 200 MiB. */
+    public static final int MAX_PACKED_OPS = 1 << 24;
 
     /**
      * Walk visits that sampling search steps may cost per operation: a sample reads the allocator's counters
@@ -96,7 +103,10 @@ public final class Replayer {
         double reference = 0;
         if (checked.error == null && options.timed() && checked.ops > 0) {
             progress.phase(allocatorName + " on " + name + ": timing");
-            opsPerSecond = new TimedPass(trace.packed(), allocators, options).opsPerSecond();
+            long footprint = checked.measures.peakFootprintBytes();
+            opsPerSecond = checked.ops <= MAX_PACKED_OPS
+                    ? new TimedPass(trace.packed(), allocators, options, footprint).opsPerSecond()
+                    : streamingOpsPerSecond(trace.source(), allocators, checked.ops, footprint);
             if (options.reference()) {
                 progress.phase("glibc on " + name + ": timing the reference");
                 reference = trace.referenceOpsPerSecond(options);
@@ -108,6 +118,38 @@ public final class Replayer {
                 PerformanceIndex.of(m.utilization(), opsPerSecond, reference),
                 Fragmentation.of(m, checked.snapshot), checked.snapshot.bytes(), checked.searchSteps,
                 checked.pageFaults, checked.leakedBlocks, checked.leakedBytes, profile.warningCount());
+    }
+
+    /** Times one run that reads the trace as it goes: for traces too long to pack. */
+    private static double streamingOpsPerSecond(TraceSource trace, Supplier<Allocator> allocators, long ops,
+                                                long footprint) {
+        try (Allocator allocator = allocators.get(); TraceReader reader = trace.open()) {
+            populate(allocator, footprint);
+            long[] addresses = new long[1024];
+            long start = System.nanoTime();
+            while (reader.hasNext()) {
+                TraceOp op = reader.next();
+                if (op.id() >= addresses.length) {
+                    addresses = java.util.Arrays.copyOf(addresses, Math.max(op.id() + 1, 2 * addresses.length));
+                }
+                switch (op.kind()) {
+                    case ALLOC -> addresses[op.id()] = allocator.malloc(op.byteSize());
+                    case REALLOC -> addresses[op.id()] = allocator.realloc(addresses[op.id()], op.byteSize());
+                    case FREE -> allocator.free(addresses[op.id()]);
+                }
+            }
+            return ops / (Math.max(System.nanoTime() - start, 1) / 1e9);
+        }
+    }
+
+    /**
+     * Faults in, before timing, as much memory as the checked pass saw the allocator use, so that a timed run
+     * measures the allocator, as mdriver's reused heap does, and not the kernel's first-touch page faults.
+     */
+    private static void populate(Allocator allocator, long footprint) {
+        if (allocator.memory() instanceof FlatMemorySource flat) {
+            flat.populate(footprint, footprint);
+        }
     }
 
     /** What the checked pass measured. */
@@ -345,11 +387,13 @@ public final class Replayer {
         private final PackedTrace trace;
         private final Supplier<Allocator> allocators;
         private final ReplayOptions options;
+        private final long footprint;
 
-        TimedPass(PackedTrace trace, Supplier<Allocator> allocators, ReplayOptions options) {
+        TimedPass(PackedTrace trace, Supplier<Allocator> allocators, ReplayOptions options, long footprint) {
             this.trace = trace;
             this.allocators = allocators;
             this.options = options;
+            this.footprint = footprint;
         }
 
         double opsPerSecond() {
@@ -358,6 +402,7 @@ public final class Replayer {
             for (int run = 0; run < options.maxTimedRuns()
                     && (run < options.minTimedRuns() || total < options.minTimedNanos()); run++) {
                 try (Allocator allocator = allocators.get()) {
+                    populate(allocator, footprint);
                     long elapsed = runOnce(allocator, new long[trace.ids()]);
                     best = Math.min(best, elapsed);
                     total += elapsed;
