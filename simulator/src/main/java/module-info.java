@@ -14,6 +14,7 @@ module io.github.alloclab.simulator {
     exports io.github.alloclab.replay;
     exports io.github.alloclab.metrics;
     exports io.github.alloclab.generate;
+    exports io.github.alloclab.record;
     exports io.github.alloclab.cli;
     exports io.github.alloclab.stack;
 
