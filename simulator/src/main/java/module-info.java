@@ -9,6 +9,7 @@ module io.github.alloclab.simulator {
     requires com.fasterxml.jackson.dataformat.csv;
     // freva's ascii-table ships no module name; this is the name Java derives from its jar.
     requires ascii.table;
+    requires me.tongfei.progressbar;
 
     exports io.github.alloclab.trace;
     exports io.github.alloclab.replay;

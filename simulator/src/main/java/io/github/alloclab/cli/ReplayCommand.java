@@ -62,12 +62,18 @@ final class ReplayCommand implements Callable<Integer> {
         AllocatorRegistry registry = AllocatorRegistry.standard();
         List<String> names = allocatorNames.isEmpty() ? registry.names() : allocatorNames;
         names.forEach(registry::spec); // unknown names fail before any work is done
-        Replayer replayer = new Replayer(options);
+        // Profiles first: a malformed trace fails before any replay, and the progress bar knows its total.
+        List<PreparedTrace> prepared = new ArrayList<>(traces.stream().map(PreparedTrace::new).toList());
+        long total = prepared.stream().mapToLong(p -> p.profile().ops()).sum() * names.size();
         List<ReplayResult> results = new ArrayList<>();
-        for (TraceSource trace : traces) {
-            PreparedTrace prepared = new PreparedTrace(trace);
-            for (String name : names) {
-                results.add(replayer.replay(prepared, name, () -> registry.create(name, settings)));
+        try (TerminalProgress.Handle progress = TerminalProgress.open(total)) {
+            Replayer replayer = new Replayer(options, progress.progress());
+            for (int i = 0; i < prepared.size(); i++) {
+                PreparedTrace trace = prepared.get(i);
+                prepared.set(i, null); // its packed arrays can go once its replays are done
+                for (String name : names) {
+                    results.add(replayer.replay(trace, name, () -> registry.create(name, settings)));
+                }
             }
         }
         return results;
