@@ -50,7 +50,7 @@ import java.util.function.Consumer;
  * <h2>Algorithm</h2>
  * <b>malloc(n)</b>
  * <ol>
- *   <li>If {@code n >= mmapThreshold}, give the request a mapping of its own ({@link MappedChunks}).</li>
+ *   <li>If {@code n >= mmapThreshold}, give the request a mapping of its own ({@link MappedBlocks}).</li>
  *   <li>Search for a free block of at least {@code asize(n)}: walk every block (implicit), the list
  *       ({@link FreeLists}: first, next, best or worst fit), or the size classes from the request's class up.
  *       Each block looked at is a search step. With deferred coalescing, a failed search merges every run of
@@ -135,12 +135,14 @@ public final class FirstFitAllocator implements Allocator {
     final boolean fixedHeap;
     /** The free lists, or {@code null} for an implicit list. */
     final FreeLists lists;
-    final MappedChunks mapped;
+    final MappedBlocks mapped;
 
     /** Start of the epilogue, always {@code brk - h}. */
     long epilogue;
     /** Next fit on an implicit list: where the next search starts. */
     private long rover;
+    /** Deferred coalescing: whether a block was freed since the last sweep (glibc's {@code have_fastchunks}). */
+    private boolean unswept;
     private long findSteps;
     private long searches;
     private long searchSteps;
@@ -170,7 +172,7 @@ public final class FirstFitAllocator implements Allocator {
         this.offset = h + lead;
         this.fixedHeap = settings.heapBytes() > 0;
         this.lists = index == FreeIndex.IMPLICIT ? null : new FreeLists(memory, h, index, fit, settings.order());
-        this.mapped = new MappedChunks(memory, align, checked, settings.redZoneBytes());
+        this.mapped = new MappedBlocks(memory, align, checked, settings.redZoneBytes());
 
         long start = memory.brk();
         if ((start & (WORD - 1)) != 0) {
@@ -511,7 +513,7 @@ public final class FirstFitAllocator implements Allocator {
             return;
         }
         if (!inHeap(address)) {
-            long m = mappedChunk(address, "free()");
+            long m = mappedBlock(address, "free()");
             mapped.free(address, m);
             return;
         }
@@ -539,6 +541,7 @@ public final class FirstFitAllocator implements Allocator {
             }
             case DEFERRED, NONE -> insert(b);
         }
+        unswept = true;
         trimTop();
     }
 
@@ -600,8 +603,15 @@ public final class FirstFitAllocator implements Allocator {
         }
     }
 
-    /** Deferred coalescing: merges every run of adjacent free blocks; {@return whether any merged} */
+    /**
+     * Deferred coalescing: merges every run of adjacent free blocks; {@return whether any merged} Without a
+     * free since the last sweep nothing can merge, and the sweep is skipped.
+     */
     private boolean coalesceAll() {
+        if (!unswept) {
+            return false;
+        }
+        unswept = false;
         boolean merged = false;
         long b = firstBlock;
         while (b < epilogue) {
@@ -656,7 +666,7 @@ public final class FirstFitAllocator implements Allocator {
         return address >= firstBlock + offset && address < epilogue;
     }
 
-    private long mappedChunk(long address, String call) {
+    private long mappedBlock(long address, String call) {
         if (!mapped.claims(address)) {
             throw new HeapCorruptionException(CorruptionKind.INVALID_POINTER, call + ": invalid pointer", address);
         }
@@ -865,7 +875,7 @@ public final class FirstFitAllocator implements Allocator {
     }
 
     private long reallocMapped(long address, long byteSize) {
-        long m = mappedChunk(address, "realloc()");
+        long m = mappedBlock(address, "realloc()");
         if (byteSize == 0) {
             mapped.free(address, m);
             return 0;
@@ -958,7 +968,7 @@ public final class FirstFitAllocator implements Allocator {
     @Override
     public long usableSize(long address) {
         if (!inHeap(address)) {
-            long m = mappedChunk(address, "malloc_usable_size()");
+            long m = mappedBlock(address, "malloc_usable_size()");
             return mapped.usable(address, m);
         }
         return usable(heapBlock(address, "malloc_usable_size()"), address);
