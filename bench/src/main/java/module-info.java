@@ -4,9 +4,11 @@
  * class path.
  */
 module io.github.alloclab.bench {
-    requires io.github.alloclab.allocators;
+    requires io.github.alloclab.simulator;
+    requires com.fasterxml.jackson.databind;
+    requires org.knowm.xchart;
+    requires java.desktop;
     // jmh-core ships no module name; this is the name Java derives from its jar.
     requires jmh.core;
-
-    exports io.github.alloclab.bench;
+    // Nothing is exported: JMH runs the benchmarks from the shaded jar, on the class path.
 }

@@ -2,31 +2,76 @@ package io.github.alloclab.bench;
 
 import io.github.alloclab.allocator.Allocator;
 import io.github.alloclab.registry.AllocatorRegistry;
-import java.lang.foreign.FunctionDescriptor;
-import java.lang.foreign.Linker;
-import java.lang.foreign.ValueLayout;
-import java.lang.invoke.MethodHandle;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
- * What a benchmark allocates from: an alloclab allocator picked by registry name, or a native baseline.
+ * What a benchmark allocates from: an alloclab allocator, picked by registry name, or a baseline.
+ *
+ * <table>
+ *   <caption>Baselines</caption>
+ *   <tr><th>name</th><th>what it is</th></tr>
+ *   <tr><td>{@code bump}</td><td>a bump pointer over one off-heap segment: the physical limit</td></tr>
+ *   <tr><td>{@code glibc}</td><td>the C library's {@code malloc}/{@code free}, through FFM downcalls</td></tr>
+ *   <tr><td>{@code jemalloc}, {@code mimalloc}, {@code tcmalloc}</td><td>Debian's {@code libjemalloc2},
+ *       {@code libmimalloc2.0} and {@code libtcmalloc-minimal4}, loaded by library name</td></tr>
+ *   <tr><td>{@code arena}</td><td>a confined {@link java.lang.foreign.Arena} per allocation</td></tr>
+ *   <tr><td>{@code slicing}</td><td>{@link java.lang.foreign.SegmentAllocator#slicingAllocator}</td></tr>
+ * </table>
+ *
  * A benchmark fork loads one implementation only, so the call site stays monomorphic and the JIT inlines it.
+ * {@code malloc} returns a handle that {@code free} takes back: an address for most heaps, a slot for
+ * {@code arena}.
  */
-public sealed interface BenchHeap extends AutoCloseable {
+public sealed interface BenchHeap extends AutoCloseable
+        permits BenchHeap.Lab, Bump, NativeHeap, ArenaPerAllocation, Slicing {
+
+    /** The baselines, in the order reports list them. */
+    List<String> BASELINES = List.of("bump", "glibc", "jemalloc", "mimalloc", "tcmalloc", "arena", "slicing");
 
     long malloc(long byteSize);
 
-    void free(long address);
+    /** Resizes a block; heaps with no {@code realloc} of their own allocate anew and drop the old block. */
+    long realloc(long handle, long byteSize);
+
+    void free(long handle);
 
     @Override
     void close();
 
     /**
-     * {@return the heap of that name: {@code glibc} for the C library's own malloc, or a registry name}
+     * {@return the heap of that name}
      *
-     * @throws IllegalArgumentException for a name that is neither
+     * @throws IllegalArgumentException for an unknown name, or a native library that is not installed
      */
     static BenchHeap of(String name) {
-        return name.equals("glibc") ? new Glibc() : new Lab(AllocatorRegistry.standard().create(name));
+        return switch (name) {
+            case "bump" -> new Bump();
+            case "glibc" -> new NativeHeap.Glibc();
+            case "jemalloc" -> new NativeHeap.Jemalloc();
+            case "mimalloc" -> new NativeHeap.Mimalloc();
+            case "tcmalloc" -> new NativeHeap.Tcmalloc();
+            case "arena" -> new ArenaPerAllocation();
+            case "slicing" -> new Slicing();
+            default -> new Lab(AllocatorRegistry.standard().create(name));
+        };
+    }
+
+    /**
+     * {@return every registry name and every baseline that can run here}; a baseline whose library is missing
+     * is left out, and {@code skipped} receives one line saying why.
+     */
+    static List<String> available(List<String> skipped) {
+        List<String> names = new ArrayList<>(AllocatorRegistry.standard().names());
+        for (String baseline : BASELINES) {
+            String missing = NativeHeap.missing(baseline);
+            if (missing == null) {
+                names.add(baseline);
+            } else {
+                skipped.add("skipping " + baseline + ": " + missing);
+            }
+        }
+        return names;
     }
 
     /** An alloclab allocator. */
@@ -37,51 +82,18 @@ public sealed interface BenchHeap extends AutoCloseable {
         }
 
         @Override
-        public void free(long address) {
-            allocator.free(address);
+        public long realloc(long handle, long byteSize) {
+            return allocator.realloc(handle, byteSize);
+        }
+
+        @Override
+        public void free(long handle) {
+            allocator.free(handle);
         }
 
         @Override
         public void close() {
             allocator.close();
-        }
-    }
-
-    /**
-     * glibc's {@code malloc}/{@code free} through FFM downcalls, marked {@code critical}: they neither block
-     * nor call back into Java, so the downcall skips the thread-state transition.
-     */
-    final class Glibc implements BenchHeap {
-        private static final Linker LINKER = Linker.nativeLinker();
-        private static final MethodHandle MALLOC = LINKER.downcallHandle(
-                LINKER.defaultLookup().find("malloc").orElseThrow(),
-                FunctionDescriptor.of(ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG),
-                Linker.Option.critical(false));
-        private static final MethodHandle FREE = LINKER.downcallHandle(
-                LINKER.defaultLookup().find("free").orElseThrow(),
-                FunctionDescriptor.ofVoid(ValueLayout.JAVA_LONG),
-                Linker.Option.critical(false));
-
-        @Override
-        public long malloc(long byteSize) {
-            try {
-                return (long) MALLOC.invokeExact(byteSize);
-            } catch (Throwable e) {
-                throw new IllegalStateException(e);
-            }
-        }
-
-        @Override
-        public void free(long address) {
-            try {
-                FREE.invokeExact(address);
-            } catch (Throwable e) {
-                throw new IllegalStateException(e);
-            }
-        }
-
-        @Override
-        public void close() {
         }
     }
 }
