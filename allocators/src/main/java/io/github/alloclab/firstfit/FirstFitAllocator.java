@@ -136,6 +136,8 @@ public final class FirstFitAllocator implements Allocator {
     /** The free lists, or {@code null} for an implicit list. */
     final FreeLists lists;
     final MappedBlocks mapped;
+    /** Checked mode's red zones, poison and diagnoses; unused otherwise. */
+    private final BlockGuards guards;
 
     /** Start of the epilogue, always {@code brk - h}. */
     long epilogue;
@@ -173,6 +175,7 @@ public final class FirstFitAllocator implements Allocator {
         this.fixedHeap = settings.heapBytes() > 0;
         this.lists = index == FreeIndex.IMPLICIT ? null : new FreeLists(memory, h, index, fit, settings.order());
         this.mapped = new MappedBlocks(memory, align, checked, settings.redZoneBytes());
+        this.guards = new BlockGuards(this);
 
         long start = memory.brk();
         if ((start & (WORD - 1)) != 0) {
@@ -327,7 +330,7 @@ public final class FirstFitAllocator implements Allocator {
         place(b, asize);
         long p = b + offset;
         if (checked) {
-            arm(b, p, byteSize);
+            guards.arm(b, p, byteSize);
         }
         return p;
     }
@@ -467,7 +470,7 @@ public final class FirstFitAllocator implements Allocator {
         long size = size(tag);
         boolean prevAllocated = isPrevAllocated(tag);
         if (checked) {
-            verifyPoison(b, b + h + 2 * WORD, Math.min(b + asize, b + size - WORD));
+            guards.verifyPoison(b + h + 2 * WORD, Math.min(b + asize, b + size - WORD));
         }
         if (size - asize >= minBlock) {
             long rest = b + asize;
@@ -521,7 +524,7 @@ public final class FirstFitAllocator implements Allocator {
         long tag = tag(b);
         long size = size(tag);
         if (checked) {
-            verifyRedZones(b, address);
+            guards.verifyRedZones(b, address);
         }
         writeTags(b, size, false, isPrevAllocated(tag));
         setPrevAllocated(b + size, false);
@@ -716,86 +719,18 @@ public final class FirstFitAllocator implements Allocator {
 
     /**
      * Throws the error for a heap pointer that failed validation. Outside checked mode it trusts the tag, as
-     * glibc does; in checked mode it walks the heap to find the block that holds {@code p} and says exactly
-     * what is wrong.
+     * glibc does; checked mode walks the heap to say exactly what is wrong ({@link BlockGuards#diagnose}).
      */
     private long badPointer(long p, String call) {
-        boolean isFree = call.equals("free()");
-        if (!checked) {
-            long tag = (p & (WORD - 1)) == 0 ? tag(p - offset) : ALLOCATED_GARBAGE;
-            if ((p & (align - 1)) == 0 && !isAllocated(tag)) {
-                throw isFree
-                        ? new HeapCorruptionException(CorruptionKind.DOUBLE_FREE, "free(): double free detected", p)
-                        : new HeapCorruptionException(CorruptionKind.INVALID_POINTER, call + ": invalid pointer", p);
-            }
-            throw new HeapCorruptionException(CorruptionKind.INVALID_POINTER, call + ": invalid pointer", p);
+        if (checked) {
+            throw guards.diagnose(p, call);
         }
-        for (long b = firstBlock; b < epilogue; ) {
-            long tag = tag(b);
-            long size = size(tag);
-            if (size < minBlock || size > epilogue - b) {
-                break;
-            }
-            if (p < b + size) {
-                if (isAllocated(tag)) {
-                    if (p == b + offset) {
-                        throw new HeapCorruptionException(CorruptionKind.UNDERFLOW,
-                                "memory clobbered before allocated block", b + h);
-                    }
-                    throw new HeapCorruptionException(CorruptionKind.INTERIOR_POINTER, call + ": invalid pointer", p);
-                }
-                long oldTag = p - lead - WORD;
-                boolean wasPayload = p == b + offset
-                        || ((p & (align - 1)) == 0 && oldTag >= b && memory.getLong(oldTag) == Guards.TOMBSTONE);
-                if (wasPayload && isFree) {
-                    throw new HeapCorruptionException(CorruptionKind.DOUBLE_FREE, "free(): double free detected", p);
-                }
-                if (wasPayload) {
-                    throw new HeapCorruptionException(CorruptionKind.USE_AFTER_FREE, call + ": invalid pointer", p);
-                }
-                break;
-            }
-            b += size;
+        if ((p & (align - 1)) == 0 && !isAllocated(tag(p - offset))) {
+            throw call.equals("free()")
+                    ? new HeapCorruptionException(CorruptionKind.DOUBLE_FREE, "free(): double free detected", p)
+                    : new HeapCorruptionException(CorruptionKind.INVALID_POINTER, call + ": invalid pointer", p);
         }
         throw new HeapCorruptionException(CorruptionKind.INVALID_POINTER, call + ": invalid pointer", p);
-    }
-
-    /** A tag value that reads as allocated, for a pointer too misaligned to have a tag below it. */
-    private static final long ALLOCATED_GARBAGE = FirstFitLayout.ALLOCATED;
-
-    // ---- checked mode ---------------------------------------------------------------------------------
-
-    /** Writes the size word and both red zones of the allocated block {@code b} with payload {@code p}. */
-    private void arm(long b, long p, long byteSize) {
-        memory.putLong(b + h, Guards.encodeSize(byteSize, p));
-        memory.fill(b + h + WORD, p - (b + h + WORD), Guards.RED_ZONE);
-        long end = b + size(tag(b)) - footer;
-        memory.fill(p + byteSize, end - (p + byteSize), Guards.RED_ZONE);
-    }
-
-    private void verifyRedZones(long b, long p) {
-        long n = Guards.decodeSize(memory.getLong(b + h), p);
-        long bad = Guards.firstDifferent(memory, b + h + WORD, p, Guards.RED_ZONE);
-        if (bad >= 0) {
-            arm(b, p, n);
-            throw new HeapCorruptionException(CorruptionKind.UNDERFLOW, "memory clobbered before allocated block", bad);
-        }
-        long end = b + size(tag(b)) - footer;
-        bad = Guards.firstDifferent(memory, p + n, end, Guards.RED_ZONE);
-        if (bad >= 0) {
-            arm(b, p, n);
-            throw new HeapCorruptionException(CorruptionKind.OVERFLOW, "memory clobbered past end of allocated block", bad);
-        }
-    }
-
-    /** Checks the poison of freed memory about to be handed out; repairs it and throws if it was written. */
-    private void verifyPoison(long b, long from, long to) {
-        long bad = Guards.firstUnpoisoned(memory, from, to);
-        if (bad >= 0) {
-            Guards.repairPoison(memory, from, to);
-            throw new HeapCorruptionException(CorruptionKind.USE_AFTER_FREE,
-                    "malloc(): use after free: freed memory was written", bad);
-        }
     }
 
     // ---- realloc, memalign, usable size -----------------------------------------------------------------
@@ -813,7 +748,7 @@ public final class FirstFitAllocator implements Allocator {
         }
         long b = heapBlock(address, "realloc()");
         if (checked) {
-            verifyRedZones(b, address);
+            guards.verifyRedZones(b, address);
         }
         if (byteSize == 0) {
             free(address);
@@ -837,7 +772,7 @@ public final class FirstFitAllocator implements Allocator {
         boolean nextFree = !isAllocated(nextTag);
         long avail = nextFree ? size + size(nextTag) : size;
         if (nextFree && checked) {
-            verifyPoison(next, next + h + 2 * WORD, next + size(nextTag) - WORD);
+            guards.verifyPoison(next + h + 2 * WORD, next + size(nextTag) - WORD);
         }
         if (avail >= asize) {
             if (nextFree) {
@@ -898,7 +833,7 @@ public final class FirstFitAllocator implements Allocator {
 
     private void rearm(long b, long p, long byteSize) {
         if (checked) {
-            arm(b, p, byteSize);
+            guards.arm(b, p, byteSize);
         }
     }
 
