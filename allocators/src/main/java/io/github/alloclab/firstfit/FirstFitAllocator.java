@@ -772,7 +772,8 @@ public final class FirstFitAllocator implements Allocator {
         boolean nextFree = !isAllocated(nextTag);
         long avail = nextFree ? size + size(nextTag) : size;
         if (nextFree && checked) {
-            guards.verifyPoison(next + h + 2 * WORD, next + size(nextTag) - WORD);
+            // only what the block grows into is handed out; a split-off tail stays poisoned and unread
+            guards.verifyPoison(next + h + 2 * WORD, Math.min(b + asize, next + size(nextTag) - WORD));
         }
         if (avail >= asize) {
             if (nextFree) {
