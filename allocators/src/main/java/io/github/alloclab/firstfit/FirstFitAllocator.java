@@ -950,7 +950,8 @@ public final class FirstFitAllocator implements Allocator {
                 break; // corrupt: check() says so; the walk stops rather than wander off the heap
             }
             boolean allocated = isAllocated(tag);
-            visitor.accept(new Block(b, size, b + offset, allocated ? usable(b, b + offset) : size - offset - WORD,
+            long usable = allocated ? usable(b, b + offset) : Math.max(0, size - offset - WORD);
+            visitor.accept(new Block(b, size, b + offset, usable,
                     allocated ? BlockState.ALLOCATED : BlockState.FREE));
             b += size;
         }
@@ -976,7 +977,7 @@ public final class FirstFitAllocator implements Allocator {
             long seen = 0;
             for (long b = lists.head(list); b != 0 && seen++ < limit; b = lists.next(b)) {
                 long size = size(tag(b));
-                visitor.accept(new Block(b, size, b + offset, size - offset - WORD, BlockState.FREE));
+                visitor.accept(new Block(b, size, b + offset, Math.max(0, size - offset - WORD), BlockState.FREE));
             }
         }
     }
