@@ -921,22 +921,39 @@ public final class FirstFitAllocator implements Allocator {
 
     // ---- instruments ----------------------------------------------------------------------------------
 
+    /** {@inheritDoc} One pass over the tags, allocating nothing: replay reads it often. */
     @Override
     public HeapStats stats() {
-        long[] c = new long[6]; // live, allocated, usable, free blocks, free bytes, largest free
-        walk(block -> {
-            if (block.state() == BlockState.ALLOCATED) {
-                c[0]++;
-                c[1] += block.byteSize();
-                c[2] += block.usable();
-            } else if (block.state() == BlockState.FREE) {
-                c[3]++;
-                c[4] += block.byteSize();
-                c[5] = Math.max(c[5], block.byteSize());
+        long live = 0;
+        long allocatedBytes = 0;
+        long usableBytes = 0;
+        long freeBlocks = 0;
+        long freeBytes = 0;
+        long largestFree = 0;
+        long b = firstBlock;
+        while (b < epilogue) {
+            long tag = tag(b);
+            long size = size(tag);
+            if (size < minBlock || size > epilogue - b) {
+                break; // corrupt: check() says so
             }
-        });
-        return new HeapStats(c[0], c[1], c[2], c[3], c[4], c[5], memory.brk() - memory.heapStart(),
-                memory.mappedBytes(), memory.peakFootprintBytes(), searches, searchSteps, maxSearchSteps);
+            if (isAllocated(tag)) {
+                live++;
+                allocatedBytes += size;
+                usableBytes += usable(b, b + offset);
+            } else {
+                freeBlocks++;
+                freeBytes += size;
+                largestFree = Math.max(largestFree, size);
+            }
+            b += size;
+        }
+        live += mapped.count();
+        allocatedBytes += mapped.bytes();
+        usableBytes += mapped.usableBytes();
+        return new HeapStats(live, allocatedBytes, usableBytes, freeBlocks, freeBytes, largestFree,
+                memory.brk() - memory.heapStart(), memory.mappedBytes(), memory.peakFootprintBytes(), searches,
+                searchSteps, maxSearchSteps);
     }
 
     @Override

@@ -225,6 +225,19 @@ final class MappedBlocks {
         return bytes;
     }
 
+    /** {@return the bytes callers may use in all mapped blocks} */
+    long usableBytes() {
+        long total = 0;
+        for (long m = head; m != 0; m = memory.getLong(m)) {
+            long p = payloadOf(m);
+            if (p == 0) {
+                break;
+            }
+            total += usable(p, m);
+        }
+        return total;
+    }
+
     /** Reports every mapped block, lowest address first, as one allocated block. */
     void walk(Consumer<Block> visitor) {
         for (long m = head; m != 0; m = memory.getLong(m)) {
