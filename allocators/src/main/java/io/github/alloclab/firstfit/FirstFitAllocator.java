@@ -50,7 +50,7 @@ import java.util.function.Consumer;
  * <h2>Algorithm</h2>
  * <b>malloc(n)</b>
  * <ol>
- *   <li>If {@code n >= mmapThreshold}, give the request a mapping of its own ({@link MappedChunks}).</li>
+ *   <li>If {@code n >= mmapThreshold}, give the request a mapping of its own ({@link MappedBlocks}).</li>
  *   <li>Search for a free block of at least {@code asize(n)}: walk every block (implicit), the list
  *       ({@link FreeLists}: first, next, best or worst fit), or the size classes from the request's class up.
  *       Each block looked at is a search step. With deferred coalescing, a failed search merges every run of
@@ -135,7 +135,9 @@ public final class FirstFitAllocator implements Allocator {
     final boolean fixedHeap;
     /** The free lists, or {@code null} for an implicit list. */
     final FreeLists lists;
-    final MappedChunks mapped;
+    final MappedBlocks mapped;
+    /** Checked mode's red zones, poison and diagnoses; unused otherwise. */
+    private final BlockGuards guards;
 
     /** Start of the epilogue, always {@code brk - h}. */
     long epilogue;
@@ -143,6 +145,8 @@ public final class FirstFitAllocator implements Allocator {
     private long trimThreshold;
     /** Next fit on an implicit list: where the next search starts. */
     private long rover;
+    /** Deferred coalescing: whether a block was freed since the last sweep (glibc's {@code have_fastchunks}). */
+    private boolean unswept;
     private long findSteps;
     private long searches;
     private long searchSteps;
@@ -173,7 +177,8 @@ public final class FirstFitAllocator implements Allocator {
         this.fixedHeap = settings.heapBytes() > 0;
         this.trimThreshold = settings.trimThreshold();
         this.lists = index == FreeIndex.IMPLICIT ? null : new FreeLists(memory, h, index, fit, settings.order());
-        this.mapped = new MappedChunks(memory, align, checked, settings.redZoneBytes());
+        this.mapped = new MappedBlocks(memory, align, checked, settings.redZoneBytes());
+        this.guards = new BlockGuards(this);
 
         long start = memory.brk();
         if ((start & (WORD - 1)) != 0) {
@@ -347,7 +352,7 @@ public final class FirstFitAllocator implements Allocator {
         place(b, asize);
         long p = b + offset;
         if (checked) {
-            arm(b, p, byteSize);
+            guards.arm(b, p, byteSize);
         }
         return p;
     }
@@ -487,7 +492,7 @@ public final class FirstFitAllocator implements Allocator {
         long size = size(tag);
         boolean prevAllocated = isPrevAllocated(tag);
         if (checked) {
-            verifyPoison(b, b + h + 2 * WORD, Math.min(b + asize, b + size - WORD));
+            guards.verifyPoison(b + h + 2 * WORD, Math.min(b + asize, b + size - WORD));
         }
         if (size - asize >= minBlock) {
             long rest = b + asize;
@@ -533,7 +538,7 @@ public final class FirstFitAllocator implements Allocator {
             return;
         }
         if (!inHeap(address)) {
-            long m = mappedChunk(address, "free()");
+            long m = mappedBlock(address, "free()");
             mapped.free(address, m);
             return;
         }
@@ -541,7 +546,7 @@ public final class FirstFitAllocator implements Allocator {
         long tag = tag(b);
         long size = size(tag);
         if (checked) {
-            verifyRedZones(b, address);
+            guards.verifyRedZones(b, address);
         }
         writeTags(b, size, false, isPrevAllocated(tag));
         setPrevAllocated(b + size, false);
@@ -561,6 +566,7 @@ public final class FirstFitAllocator implements Allocator {
             }
             case DEFERRED, NONE -> insert(b);
         }
+        unswept = true;
         trimTop();
     }
 
@@ -622,8 +628,15 @@ public final class FirstFitAllocator implements Allocator {
         }
     }
 
-    /** Deferred coalescing: merges every run of adjacent free blocks; {@return whether any merged} */
+    /**
+     * Deferred coalescing: merges every run of adjacent free blocks; {@return whether any merged} Without a
+     * free since the last sweep nothing can merge, and the sweep is skipped.
+     */
     private boolean coalesceAll() {
+        if (!unswept) {
+            return false;
+        }
+        unswept = false;
         boolean merged = false;
         long b = firstBlock;
         while (b < epilogue) {
@@ -678,7 +691,7 @@ public final class FirstFitAllocator implements Allocator {
         return address >= firstBlock + offset && address < epilogue;
     }
 
-    private long mappedChunk(long address, String call) {
+    private long mappedBlock(long address, String call) {
         if (!mapped.claims(address)) {
             throw new HeapCorruptionException(CorruptionKind.INVALID_POINTER, call + ": invalid pointer", address);
         }
@@ -728,86 +741,18 @@ public final class FirstFitAllocator implements Allocator {
 
     /**
      * Throws the error for a heap pointer that failed validation. Outside checked mode it trusts the tag, as
-     * glibc does; in checked mode it walks the heap to find the block that holds {@code p} and says exactly
-     * what is wrong.
+     * glibc does; checked mode walks the heap to say exactly what is wrong ({@link BlockGuards#diagnose}).
      */
     private long badPointer(long p, String call) {
-        boolean isFree = call.equals("free()");
-        if (!checked) {
-            long tag = (p & (WORD - 1)) == 0 ? tag(p - offset) : ALLOCATED_GARBAGE;
-            if ((p & (align - 1)) == 0 && !isAllocated(tag)) {
-                throw isFree
-                        ? new HeapCorruptionException(CorruptionKind.DOUBLE_FREE, "free(): double free detected", p)
-                        : new HeapCorruptionException(CorruptionKind.INVALID_POINTER, call + ": invalid pointer", p);
-            }
-            throw new HeapCorruptionException(CorruptionKind.INVALID_POINTER, call + ": invalid pointer", p);
+        if (checked) {
+            throw guards.diagnose(p, call);
         }
-        for (long b = firstBlock; b < epilogue; ) {
-            long tag = tag(b);
-            long size = size(tag);
-            if (size < minBlock || size > epilogue - b) {
-                break;
-            }
-            if (p < b + size) {
-                if (isAllocated(tag)) {
-                    if (p == b + offset) {
-                        throw new HeapCorruptionException(CorruptionKind.UNDERFLOW,
-                                "memory clobbered before allocated block", b + h);
-                    }
-                    throw new HeapCorruptionException(CorruptionKind.INTERIOR_POINTER, call + ": invalid pointer", p);
-                }
-                long oldTag = p - lead - WORD;
-                boolean wasPayload = p == b + offset
-                        || ((p & (align - 1)) == 0 && oldTag >= b && memory.getLong(oldTag) == Guards.TOMBSTONE);
-                if (wasPayload && isFree) {
-                    throw new HeapCorruptionException(CorruptionKind.DOUBLE_FREE, "free(): double free detected", p);
-                }
-                if (wasPayload) {
-                    throw new HeapCorruptionException(CorruptionKind.USE_AFTER_FREE, call + ": invalid pointer", p);
-                }
-                break;
-            }
-            b += size;
+        if ((p & (align - 1)) == 0 && !isAllocated(tag(p - offset))) {
+            throw call.equals("free()")
+                    ? new HeapCorruptionException(CorruptionKind.DOUBLE_FREE, "free(): double free detected", p)
+                    : new HeapCorruptionException(CorruptionKind.INVALID_POINTER, call + ": invalid pointer", p);
         }
         throw new HeapCorruptionException(CorruptionKind.INVALID_POINTER, call + ": invalid pointer", p);
-    }
-
-    /** A tag value that reads as allocated, for a pointer too misaligned to have a tag below it. */
-    private static final long ALLOCATED_GARBAGE = FirstFitLayout.ALLOCATED;
-
-    // ---- checked mode ---------------------------------------------------------------------------------
-
-    /** Writes the size word and both red zones of the allocated block {@code b} with payload {@code p}. */
-    private void arm(long b, long p, long byteSize) {
-        memory.putLong(b + h, Guards.encodeSize(byteSize, p));
-        memory.fill(b + h + WORD, p - (b + h + WORD), Guards.RED_ZONE);
-        long end = b + size(tag(b)) - footer;
-        memory.fill(p + byteSize, end - (p + byteSize), Guards.RED_ZONE);
-    }
-
-    private void verifyRedZones(long b, long p) {
-        long n = Guards.decodeSize(memory.getLong(b + h), p);
-        long bad = Guards.firstDifferent(memory, b + h + WORD, p, Guards.RED_ZONE);
-        if (bad >= 0) {
-            arm(b, p, n);
-            throw new HeapCorruptionException(CorruptionKind.UNDERFLOW, "memory clobbered before allocated block", bad);
-        }
-        long end = b + size(tag(b)) - footer;
-        bad = Guards.firstDifferent(memory, p + n, end, Guards.RED_ZONE);
-        if (bad >= 0) {
-            arm(b, p, n);
-            throw new HeapCorruptionException(CorruptionKind.OVERFLOW, "memory clobbered past end of allocated block", bad);
-        }
-    }
-
-    /** Checks the poison of freed memory about to be handed out; repairs it and throws if it was written. */
-    private void verifyPoison(long b, long from, long to) {
-        long bad = Guards.firstUnpoisoned(memory, from, to);
-        if (bad >= 0) {
-            Guards.repairPoison(memory, from, to);
-            throw new HeapCorruptionException(CorruptionKind.USE_AFTER_FREE,
-                    "malloc(): use after free: freed memory was written", bad);
-        }
     }
 
     // ---- realloc, memalign, usable size -----------------------------------------------------------------
@@ -825,7 +770,7 @@ public final class FirstFitAllocator implements Allocator {
         }
         long b = heapBlock(address, "realloc()");
         if (checked) {
-            verifyRedZones(b, address);
+            guards.verifyRedZones(b, address);
         }
         if (byteSize == 0) {
             free(address);
@@ -849,7 +794,8 @@ public final class FirstFitAllocator implements Allocator {
         boolean nextFree = !isAllocated(nextTag);
         long avail = nextFree ? size + size(nextTag) : size;
         if (nextFree && checked) {
-            verifyPoison(next, next + h + 2 * WORD, next + size(nextTag) - WORD);
+            // only what the block grows into is handed out; a split-off tail stays poisoned and unread
+            guards.verifyPoison(next + h + 2 * WORD, Math.min(b + asize, next + size(nextTag) - WORD));
         }
         if (avail >= asize) {
             if (nextFree) {
@@ -887,7 +833,7 @@ public final class FirstFitAllocator implements Allocator {
     }
 
     private long reallocMapped(long address, long byteSize) {
-        long m = mappedChunk(address, "realloc()");
+        long m = mappedBlock(address, "realloc()");
         if (byteSize == 0) {
             mapped.free(address, m);
             return 0;
@@ -910,7 +856,7 @@ public final class FirstFitAllocator implements Allocator {
 
     private void rearm(long b, long p, long byteSize) {
         if (checked) {
-            arm(b, p, byteSize);
+            guards.arm(b, p, byteSize);
         }
     }
 
@@ -980,7 +926,7 @@ public final class FirstFitAllocator implements Allocator {
     @Override
     public long usableSize(long address) {
         if (!inHeap(address)) {
-            long m = mappedChunk(address, "malloc_usable_size()");
+            long m = mappedBlock(address, "malloc_usable_size()");
             return mapped.usable(address, m);
         }
         return usable(heapBlock(address, "malloc_usable_size()"), address);
@@ -997,22 +943,39 @@ public final class FirstFitAllocator implements Allocator {
 
     // ---- instruments ----------------------------------------------------------------------------------
 
+    /** {@inheritDoc} One pass over the tags, allocating nothing: replay reads it often. */
     @Override
     public HeapStats stats() {
-        long[] c = new long[6]; // live, allocated, usable, free blocks, free bytes, largest free
-        walk(block -> {
-            if (block.state() == BlockState.ALLOCATED) {
-                c[0]++;
-                c[1] += block.byteSize();
-                c[2] += block.usable();
-            } else if (block.state() == BlockState.FREE) {
-                c[3]++;
-                c[4] += block.byteSize();
-                c[5] = Math.max(c[5], block.byteSize());
+        long live = 0;
+        long allocatedBytes = 0;
+        long usableBytes = 0;
+        long freeBlocks = 0;
+        long freeBytes = 0;
+        long largestFree = 0;
+        long b = firstBlock;
+        while (b < epilogue) {
+            long tag = tag(b);
+            long size = size(tag);
+            if (size < minBlock || size > epilogue - b) {
+                break; // corrupt: check() says so
             }
-        });
-        return new HeapStats(c[0], c[1], c[2], c[3], c[4], c[5], memory.brk() - memory.heapStart(),
-                memory.mappedBytes(), memory.peakFootprintBytes(), searches, searchSteps, maxSearchSteps);
+            if (isAllocated(tag)) {
+                live++;
+                allocatedBytes += size;
+                usableBytes += usable(b, b + offset);
+            } else {
+                freeBlocks++;
+                freeBytes += size;
+                largestFree = Math.max(largestFree, size);
+            }
+            b += size;
+        }
+        live += mapped.count();
+        allocatedBytes += mapped.bytes();
+        usableBytes += mapped.usableBytes();
+        return new HeapStats(live, allocatedBytes, usableBytes, freeBlocks, freeBytes, largestFree,
+                memory.brk() - memory.heapStart(), memory.mappedBytes(), memory.peakFootprintBytes(), searches,
+                searchSteps, maxSearchSteps);
     }
 
     @Override
@@ -1026,7 +989,8 @@ public final class FirstFitAllocator implements Allocator {
                 break; // corrupt: check() says so; the walk stops rather than wander off the heap
             }
             boolean allocated = isAllocated(tag);
-            visitor.accept(new Block(b, size, b + offset, allocated ? usable(b, b + offset) : size - offset - WORD,
+            long usable = allocated ? usable(b, b + offset) : Math.max(0, size - offset - WORD);
+            visitor.accept(new Block(b, size, b + offset, usable,
                     allocated ? BlockState.ALLOCATED : BlockState.FREE));
             b += size;
         }
@@ -1052,7 +1016,7 @@ public final class FirstFitAllocator implements Allocator {
             long seen = 0;
             for (long b = lists.head(list); b != 0 && seen++ < limit; b = lists.next(b)) {
                 long size = size(tag(b));
-                visitor.accept(new Block(b, size, b + offset, size - offset - WORD, BlockState.FREE));
+                visitor.accept(new Block(b, size, b + offset, Math.max(0, size - offset - WORD), BlockState.FREE));
             }
         }
     }

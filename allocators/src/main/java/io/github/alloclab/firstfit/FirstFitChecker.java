@@ -31,7 +31,7 @@ import java.util.Set;
  *       are mutual, the heads' prev links are 0, the tails are the tails, the lists hold no cycle; every free
  *       block is on a list; an address-ordered list ascends, a size-ordered one is sorted unless a split left
  *       it marked unsorted.</li>
- *   <li>The mmapped chunks are mapped, listed in address order, and do not overlap the heap or each other.</li>
+ *   <li>The mapped blocks are mapped, listed in address order, and do not overlap the heap or each other.</li>
  *   <li>Checked mode: every red zone still holds {@code 0xcc} and every freed block its poison.</li>
  * </ol>
  */
@@ -215,13 +215,13 @@ final class FirstFitChecker {
         long heapEnd = memory.brk();
         heap.mapped.walk(chunk -> {
             if (chunk.address() < heapEnd && chunk.end() > heap.heapStart) {
-                found.add(new Violation(chunk.address(), "mmapped chunk overlaps the heap"));
+                found.add(new Violation(chunk.address(), "mapped block overlaps the heap"));
             }
         });
         long[] lastEnd = {Long.MIN_VALUE};
         heap.mapped.walk(chunk -> {
             if (chunk.address() < lastEnd[0]) {
-                found.add(new Violation(chunk.address(), "mmapped chunks overlap"));
+                found.add(new Violation(chunk.address(), "mapped blocks overlap"));
             }
             lastEnd[0] = chunk.end();
         });

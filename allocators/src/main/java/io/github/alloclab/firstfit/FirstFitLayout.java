@@ -11,7 +11,7 @@ package io.github.alloclab.firstfit;
  *  +-----------------------------------------------+----+----+----+
  *  a = 1: this block is allocated
  *  p = 1: the block just below this one is allocated (so it has no footer to read)
- *  m = 1: this chunk was made by mmap (its tag sits right below the payload, and the heap walk never sees it)
+ *  m = 1: this block is a mapping of its own, made by mmap (its tag sits right below the payload, and the heap walk never sees it)
  * </pre>
  *
  * Every block size is a multiple of the alignment, at least 8, so the three low bits are free for flags.
@@ -44,7 +44,7 @@ public final class FirstFitLayout {
     public static final long ALLOCATED = 1;
     /** Tag bit: the block below this one is allocated. */
     public static final long PREV_ALLOCATED = 2;
-    /** Tag bit: this chunk is an mmap mapping of its own. */
+    /** Tag bit: this block is an mmap mapping of its own. */
     public static final long MMAPPED = 4;
 
     private static final long FLAGS = 7;
@@ -72,7 +72,7 @@ public final class FirstFitLayout {
         return (tag & PREV_ALLOCATED) != 0;
     }
 
-    /** {@return whether a tag marks an mmapped chunk} */
+    /** {@return whether a tag marks an mapped block} */
     public static boolean isMmapped(long tag) {
         return (tag & MMAPPED) != 0;
     }

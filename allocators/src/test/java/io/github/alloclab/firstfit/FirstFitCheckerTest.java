@@ -102,7 +102,7 @@ class FirstFitCheckerTest {
             assertThat(violations(heap)).isEmpty();
             long m = Math.max(p, q) & -4096L;
             heap.memory().putLong(m + 8, 0x1234_0000L); // the higher mapping's prev link
-            assertThat(violations(heap)).anyMatch(v -> v.startsWith("mmapped chunk's prev link"));
+            assertThat(violations(heap)).anyMatch(v -> v.startsWith("mapped block's prev link"));
         }
     }
 

@@ -24,11 +24,11 @@ import java.util.function.Consumer;
  *  p         payload, aligned as asked; usable up to m + L
  * </pre>
  *
- * The mappings form a list in address order, so that {@code free} can tell a real chunk from a forged one
+ * The mappings form a list in address order, so that {@code free} can tell a real block from a forged one
  * and the walk can report them. The last few unmapped payloads are remembered, so that freeing one again is
  * reported as a double free rather than a read of unmapped memory.
  */
-final class MappedChunks {
+final class MappedBlocks {
 
     private static final long WORD = FirstFitLayout.WORD;
     private static final long TAG_BITS = FirstFitLayout.MMAPPED | FirstFitLayout.ALLOCATED;
@@ -45,7 +45,7 @@ final class MappedChunks {
     private long count;
     private long bytes;
 
-    MappedChunks(MemorySource memory, long alignment, boolean checked, long redZone) {
+    MappedBlocks(MemorySource memory, long alignment, boolean checked, long redZone) {
         this.memory = memory;
         this.alignment = alignment;
         this.checked = checked;
@@ -123,7 +123,7 @@ final class MappedChunks {
     }
 
     /**
-     * {@return the mapping start of the live chunk whose payload is {@code p}}
+     * {@return the mapping start of the live block whose payload is {@code p}}
      *
      * @throws HeapCorruptionException if {@code p} is not one
      */
@@ -178,26 +178,26 @@ final class MappedChunks {
         }
     }
 
-    /** {@return the bytes the live chunk at {@code p} (validated) can hold} */
+    /** {@return the bytes the live block at {@code p} (validated) can hold} */
     long usable(long p, long m) {
         long length = FirstFitLayout.size(memory.getLong(p - WORD));
         return checked ? Guards.decodeSize(memory.getLong(p - 3 * WORD), p) : m + length - p;
     }
 
-    /** {@return the most bytes the chunk at {@code p} could hold without moving} */
+    /** {@return the most bytes the block at {@code p} could hold without moving} */
     long capacity(long p, long m) {
         long length = FirstFitLayout.size(memory.getLong(p - WORD));
         return m + length - p - (checked ? redZone : 0);
     }
 
-    /** Changes the requested size of the chunk at {@code p} in place ({@code byteSize <= capacity}). */
+    /** Changes the requested size of the block at {@code p} in place ({@code byteSize <= capacity}). */
     void resize(long p, long m, long byteSize) {
         if (checked) {
             arm(m, FirstFitLayout.size(memory.getLong(p - WORD)), p, byteSize);
         }
     }
 
-    /** Unmaps the validated chunk at {@code p}. */
+    /** Unmaps the validated block at {@code p}. */
     void free(long p, long m) {
         long length = FirstFitLayout.size(memory.getLong(p - WORD));
         long next = memory.getLong(m);
@@ -225,7 +225,20 @@ final class MappedChunks {
         return bytes;
     }
 
-    /** Reports every chunk, lowest address first, as one allocated block. */
+    /** {@return the bytes callers may use in all mapped blocks} */
+    long usableBytes() {
+        long total = 0;
+        for (long m = head; m != 0; m = memory.getLong(m)) {
+            long p = payloadOf(m);
+            if (p == 0) {
+                break;
+            }
+            total += usable(p, m);
+        }
+        return total;
+    }
+
+    /** Reports every mapped block, lowest address first, as one allocated block. */
     void walk(Consumer<Block> visitor) {
         for (long m = head; m != 0; m = memory.getLong(m)) {
             long p = payloadOf(m);
@@ -253,29 +266,29 @@ final class MappedChunks {
         long seen = 0;
         for (long m = head; m != 0; m = memory.getLong(m)) {
             if (++seen > count) {
-                found.add(new Violation(m, "the list of mmapped chunks is longer than the %d chunks mapped".formatted(count)));
+                found.add(new Violation(m, "the list of mapped blocks is longer than the %d blocks mapped".formatted(count)));
                 return;
             }
             if (memory.getLong(m + WORD) != prev) {
-                found.add(new Violation(m, "mmapped chunk's prev link 0x%x should be 0x%x"
+                found.add(new Violation(m, "mapped block's prev link 0x%x should be 0x%x"
                         .formatted(memory.getLong(m + WORD), prev)));
             }
             if (prev != 0 && m <= prev) {
-                found.add(new Violation(m, "mmapped chunks are not in address order"));
+                found.add(new Violation(m, "mapped blocks are not in address order"));
             }
             long p = payloadOf(m);
             if (p == 0) {
-                found.add(new Violation(m, "mmapped chunk has no payload whose back pointer and tag are intact"));
+                found.add(new Violation(m, "mapped block has no payload whose back pointer and tag are intact"));
                 prev = m;
                 continue;
             }
             long length = FirstFitLayout.size(memory.getLong(p - WORD));
             if (!memory.isMapped(m, length)) {
-                found.add(new Violation(m, "mmapped chunk of %d bytes is not wholly mapped".formatted(length)));
+                found.add(new Violation(m, "mapped block of %d bytes is not wholly mapped".formatted(length)));
             } else if (checked) {
                 long n = Guards.decodeSize(memory.getLong(p - 3 * WORD), p);
                 if (n < 0 || n > m + length - p - redZone) {
-                    found.add(new Violation(p - 3 * WORD, "the size word of mmapped chunk 0x%x was overwritten".formatted(p)));
+                    found.add(new Violation(p - 3 * WORD, "the size word of mapped block 0x%x was overwritten".formatted(p)));
                 } else {
                     long bad = Guards.firstDifferent(memory, m + 3 * WORD, p - 3 * WORD, Guards.RED_ZONE);
                     if (bad >= 0) {
@@ -290,7 +303,7 @@ final class MappedChunks {
             prev = m;
         }
         if (seen != count) {
-            found.add(new Violation(head, "the list holds %d mmapped chunks, not %d".formatted(seen, count)));
+            found.add(new Violation(head, "the list holds %d mapped blocks, not %d".formatted(seen, count)));
         }
     }
 }
