@@ -1,8 +1,13 @@
 package io.github.alloclab.memory;
 
+import java.io.IOException;
+import java.io.RandomAccessFile;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -21,9 +26,12 @@ import java.util.TreeMap;
  * {@link IndexOutOfBoundsException}, never a JVM crash. Addresses inside a reservation but outside the heap
  * or a mapping are not caught here; the simulated source catches them as faults.
  *
- * <p>Each reservation is allocated, zeroed, from a shared {@link Arena} the first time it is used, and freed
- * by {@link #close()}. Memory that {@code sbrk} releases or {@code munmap} unmaps is zeroed then, so that
- * memory handed out again reads as zero, as a kernel's fresh pages do.
+ * <p>Each reservation is a private mapping of a sparse temporary file (deleted at once), owned by a shared
+ * {@link Arena} and unmapped by {@link #close()}. Untouched pages read as zero and cost nothing, as a kernel's
+ * fresh anonymous pages do, so a 1 GiB reservation is made in well under a millisecond and only the pages an
+ * allocator touches become resident. Where no temporary file can be mapped, the reservation falls back to
+ * {@link Arena#allocate}, which zeroes it up front. Memory that {@code sbrk} releases or {@code munmap} unmaps
+ * is zeroed then, so that memory handed out again reads as zero.
  *
  * <p>Not thread-safe: an allocator that owns a source serialises its calls.
  */
@@ -41,8 +49,8 @@ public final class FlatMemorySource implements MemorySource {
     private final long pageSize;
     private final Arena arena = Arena.ofShared();
 
-    private MemorySegment heap = MemorySegment.NULL;
-    private MemorySegment mmapArea = MemorySegment.NULL;
+    private MemorySegment heap;
+    private MemorySegment mmapArea;
     private long brk;
     /** Live mappings: start address to end address (exclusive). */
     private final TreeMap<Long, Long> mappings = new TreeMap<>();
@@ -61,6 +69,26 @@ public final class FlatMemorySource implements MemorySource {
         this.mmapLow = settings.mmapTop() - settings.mmapLimit();
         this.pageSize = settings.pageSize();
         this.brk = heapStart;
+        this.heap = reserve(heapLimit);
+        this.mmapArea = reserve(mmapLimit);
+    }
+
+    /** {@return {@code byteSize} bytes of zero memory that become resident only when touched} */
+    private MemorySegment reserve(long byteSize) {
+        if (byteSize == 0) {
+            return MemorySegment.NULL;
+        }
+        try {
+            Path file = Files.createTempFile("alloclab-", ".mem");
+            try (RandomAccessFile sparse = new RandomAccessFile(file.toFile(), "rw")) {
+                sparse.setLength(byteSize);
+                return sparse.getChannel().map(FileChannel.MapMode.PRIVATE, 0, byteSize, arena);
+            } finally {
+                Files.deleteIfExists(file);
+            }
+        } catch (IOException | UnsupportedOperationException | SecurityException e) {
+            return arena.allocate(byteSize, pageSize);
+        }
     }
 
     public MemorySettings settings() {
@@ -92,9 +120,6 @@ public final class FlatMemorySource implements MemorySource {
     public boolean brk(long address) {
         if (address < heapStart || address - heapStart > heapLimit) {
             return false;
-        }
-        if (address > brk && heap.byteSize() == 0) {
-            heap = arena.allocate(heapLimit, pageSize);
         }
         if (address < brk) {
             heap.asSlice(address - heapStart, brk - address).fill((byte) 0);
@@ -128,9 +153,6 @@ public final class FlatMemorySource implements MemorySource {
         if (start == FAILED) {
             return FAILED;
         }
-        if (mmapArea.byteSize() == 0) {
-            mmapArea = arena.allocate(mmapLimit, pageSize);
-        }
         mappings.put(start, start + length);
         mappedBytes += length;
         notePeak();
@@ -159,6 +181,25 @@ public final class FlatMemorySource implements MemorySource {
             m = mappings.lowerEntry(from);
         }
         return 0;
+    }
+
+    /**
+     * Makes the first {@code heapBytes} of the heap reservation and the top {@code mmapBytes} of the mmap area
+     * resident now, like {@code MAP_POPULATE}, by writing zeros there (where the memory is zero already). A
+     * timed run calls it first so that it measures the allocator rather than the kernel's page faults.
+     */
+    public void populate(long heapBytes, long mmapBytes) {
+        long heapEnd = Math.min(heapLimit, Math.max(heapBytes, brk - heapStart));
+        if (brk - heapStart < heapEnd) {
+            heap.asSlice(brk - heapStart, heapEnd - (brk - heapStart)).fill((byte) 0);
+        }
+        long from = Math.max(0, mmapLimit - Math.min(mmapBytes, mmapLimit));
+        for (long page = from; page < mmapLimit; page += pageSize) {
+            long address = mmapLow + page;
+            if (!isMapped(address, 1)) {
+                mmapArea.set(BYTE, page, (byte) 0);
+            }
+        }
     }
 
     @Override

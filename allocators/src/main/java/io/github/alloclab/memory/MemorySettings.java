@@ -16,9 +16,12 @@ package io.github.alloclab.memory;
  */
 public record MemorySettings(long heapStart, long heapLimit, long mmapTop, long mmapLimit, long pageSize) {
 
-    /** 64 MiB of heap and 256 MiB of mmap area at the Linux x86-64 addresses, 4 KiB pages. */
+    /**
+     * 1 GiB of heap and 1 GiB of mmap area at the Linux x86-64 addresses, 4 KiB pages. The flat source reserves
+     * both as address space only, so untouched memory costs nothing.
+     */
     public static final MemorySettings DEFAULTS =
-            new MemorySettings(0x5555_5555_9000L, 64L << 20, 0x7fff_f7ff_f000L, 256L << 20, 4096);
+            new MemorySettings(0x5555_5555_9000L, 1L << 30, 0x7fff_f7ff_f000L, 1L << 30, 4096);
 
     public MemorySettings {
         if (pageSize <= 0 || Long.bitCount(pageSize) != 1) {

@@ -95,6 +95,23 @@ class FlatMemorySourceTest {
     }
 
     @Test
+    void populateLeavesEverythingOutsideTheHeapAndMappingsZeroAndTheHeapAlone() {
+        try (var memory = new FlatMemorySource(SMALL)) {
+            long p = memory.sbrk(64);
+            memory.putLong(p, 7);
+            long m = memory.mmap(4096);
+            memory.putLong(m, 9);
+            memory.populate(32 * 1024, 32 * 1024);
+            assertThat(memory.getLong(p)).isEqualTo(7);
+            assertThat(memory.getLong(m)).isEqualTo(9);
+            assertThat(memory.brk()).isEqualTo(p + 64);
+            assertThat(memory.mappedBytes()).isEqualTo(4096);
+            long q = memory.sbrk(4096);
+            assertThat(memory.getLong(q + 8)).isZero();
+        }
+    }
+
+    @Test
     void settingsAreValidated() {
         assertThatThrownBy(() -> new MemorySettings(0x1001, 4096, 0x7fff_f7ff_f000L, 4096, 4096))
                 .hasMessageContaining("heapStart");

@@ -13,8 +13,11 @@ package io.github.alloclab.replay;
 public record ReplayOptions(boolean timed, int minTimedRuns, int maxTimedRuns, long minTimedNanos,
                             boolean checkEveryOp) {
 
-    /** Timed: at least 3 runs and 100 ms, at most 10 runs; the heap checker once, at the end. */
-    public static final ReplayOptions DEFAULTS = new ReplayOptions(true, 3, 10, 100_000_000L, false);
+    /**
+     * Timed: runs go on until they add up to 100 ms (at least 5, at most 500), so that the JIT has compiled the
+     * allocator before the fastest run is taken; the heap checker runs once, at the end.
+     */
+    public static final ReplayOptions DEFAULTS = new ReplayOptions(true, 5, 500, 100_000_000L, false);
 
     /** Checks only, no timing. */
     public static final ReplayOptions UNTIMED = new ReplayOptions(false, 0, 0, 0, false);
