@@ -677,7 +677,7 @@ public final class BuddyAllocator implements Allocator, BuddyInfoView {
         for (int k = 0; k <= maxOrder; k++) {
             counts.add(free.count(k));
         }
-        return new BuddyInfo("Normal", minBlock, counts);
+        return BuddyInfo.exact("Normal", minBlock, counts);
     }
 
     @Override

@@ -279,6 +279,7 @@ class BuddyAllocatorTest {
                     .isEqualTo(buddy.metadataBytes());
             assertThat(stats.liveBlocks()).isEqualTo(live.size());
             assertThat(heap.buddyInfo().freeBytes()).isEqualTo(stats.freeBytes());
+            assertThat(heap.buddyInfo().exact()).isTrue();
             long arenaBytes = buddy.arenas() * ARENA;
             assertThat(heap.buddyInfo().freeBytes() + stats.allocatedBytes() - buddy.largeBytes() + buddy.metadataBytes())
                     .as("sum of free blocks + allocated + order maps = arenas").isEqualTo(arenaBytes);

@@ -66,7 +66,8 @@ final class BuddyInfoCommand implements Callable<Integer> {
 
     /** What the command reports, and its JSON form. */
     record Report(String trace, String allocator, long opsReplayed, long totalOps, long line, String buddyinfo,
-                  long orderZeroBytes, List<Long> freeBlocks, long liveBlocks, long requestedBytes,
+                  long orderZeroBytes, List<Long> freeBlocks, List<Long> freeBytesPerOrder, boolean exactOrders,
+                  long liveBlocks, long requestedBytes,
                   long allocatedBytes, long internalFragmentationBytes, long freeBytes, long footprintBytes,
                   Long arenas, Long splits, Long merges) {
 
@@ -110,7 +111,8 @@ final class BuddyInfoCommand implements Callable<Integer> {
         HeapStats stats = heap.stats();
         BuddyStats buddy = heap instanceof BuddyAllocator b ? b.buddyStats() : null;
         return new Report(prefix.trace(), allocator, prefix.opsReplayed(), prefix.totalOps(), prefix.line(),
-                info.line(), info.orderZeroBytes(), info.freeBlocks(), prefix.liveBlocks(), prefix.payloadBytes(),
+                info.line(), info.orderZeroBytes(), info.freeBlocks(), info.freeBytesPerOrder(), info.exact(),
+                prefix.liveBlocks(), prefix.payloadBytes(),
                 stats.allocatedBytes(), stats.allocatedBytes() - prefix.payloadBytes(), info.freeBytes(),
                 stats.footprintBytes(), buddy == null ? null : (long) buddy.arenas(),
                 buddy == null ? null : buddy.splits(), buddy == null ? null : buddy.merges());
@@ -123,7 +125,7 @@ final class BuddyInfoCommand implements Callable<Integer> {
                 List<Object[]> rows = new ArrayList<>();
                 for (int k = 0; k < r.freeBlocks().size(); k++) {
                     rows.add(new Object[] {k, r.orderZeroBytes() << k, r.freeBlocks().get(k),
-                            r.freeBlocks().get(k) * (r.orderZeroBytes() << k)});
+                            r.freeBytesPerOrder().get(k)});
                 }
                 out.print(Output.csv(rows, "order", "blockBytes", "freeBlocks", "freeBytes"));
             }
@@ -151,7 +153,11 @@ final class BuddyInfoCommand implements Callable<Integer> {
                 new Column().header("free blocks").dataAlign(HorizontalAlign.RIGHT)
                         .with(k -> Output.bytes(r.freeBlocks().get(k))),
                 new Column().header("free bytes").dataAlign(HorizontalAlign.RIGHT)
-                        .with(k -> Output.bytes(r.freeBlocks().get(k) * (r.orderZeroBytes() << k))))));
+                        .with(k -> Output.bytes(r.freeBytesPerOrder().get(k))))));
+        if (!r.exactOrders()) {
+            out.println("(free blocks come in any number of order-0 blocks here: order k counts those of 2^k to"
+                    + " 2^(k+1) - 1)");
+        }
         out.printf(Locale.ROOT, "live blocks            %,15d%n", r.liveBlocks());
         out.printf(Locale.ROOT, "requested bytes        %,15d%n", r.requestedBytes());
         out.printf(Locale.ROOT, "allocated bytes        %,15d   (whole blocks, headers included)%n", r.allocatedBytes());
