@@ -87,9 +87,8 @@ final class BuddyInfoCommand implements Callable<Integer> {
                 throw new IllegalArgumentException("'%s' keeps no free blocks by order; buddyinfo needs a buddy or"
                         .formatted(allocator) + " page allocator, such as buddy, buddy.header, buddy.mmap or page");
             }
-            long ops = at != null ? at : Long.MAX_VALUE;
             Replayer.Prefix prefix = new Replayer(ReplayOptions.UNTIMED)
-                    .replayPrefix(source, heap, ops == Long.MAX_VALUE ? totalOps(source) : ops);
+                    .replayPrefix(source, heap, at != null ? at : totalOps(source));
             if (!prefix.valid()) {
                 spec.commandLine().getErr().printf("alloclab: %s on %s: %s%n", allocator, source.name(), prefix.error());
                 spec.commandLine().getErr().flush();
