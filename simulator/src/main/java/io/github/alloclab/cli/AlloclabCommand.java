@@ -1,5 +1,6 @@
 package io.github.alloclab.cli;
 
+import io.github.alloclab.record.RecorderUnavailableException;
 import io.github.alloclab.trace.TraceFormatException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -16,7 +17,8 @@ import picocli.CommandLine.UnmatchedArgumentException;
         versionProvider = AlloclabCommand.Version.class,
         description = {"A malloc/heap allocator laboratory: replay real malloc traces on allocators that keep",
                 "their headers and free lists in off-heap memory, and compare them."},
-        subcommands = {CompareCommand.class, ReplayCommand.class, ListCommand.class, BuddyInfoCommand.class,
+        subcommands = {CompareCommand.class, ReplayCommand.class, ListCommand.class, ConvertCommand.class,
+                GenerateCommand.class, RecordCommand.class, BuddyInfoCommand.class,
                 CommandLine.HelpCommand.class},
         footer = {"", "Exit codes: 0 ok, 1 an allocator failed a replay check, 2 bad input or usage, 3 internal error."})
 public final class AlloclabCommand implements Callable<Integer> {
@@ -49,6 +51,7 @@ public final class AlloclabCommand implements Callable<Integer> {
         boolean debug = Arrays.asList(args).contains("--debug");
         String[] rest = Arrays.stream(args).filter(a -> !a.equals("--debug")).toArray(String[]::new);
         CommandLine cli = new CommandLine(new AlloclabCommand());
+        cli.getSubcommands().get("record").setStopAtPositional(true); // the program's own options are its own
         cli.setOut(out);
         cli.setErr(err);
         cli.setParameterExceptionHandler((e, arguments) -> {
@@ -64,7 +67,8 @@ public final class AlloclabCommand implements Callable<Integer> {
                 e.printStackTrace(err);
             }
             int code = e instanceof TraceFormatException || e instanceof UncheckedIOException
-                    || e instanceof IllegalArgumentException ? EXIT_USAGE : EXIT_INTERNAL;
+                    || e instanceof IllegalArgumentException || e instanceof RecorderUnavailableException
+                    ? EXIT_USAGE : EXIT_INTERNAL;
             err.println("alloclab: " + (code == EXIT_INTERNAL ? "internal error: " + e : e.getMessage())
                     + (code == EXIT_INTERNAL && !debug ? " (run with --debug for details)" : ""));
             err.flush();

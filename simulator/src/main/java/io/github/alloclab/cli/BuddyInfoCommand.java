@@ -10,6 +10,7 @@ import io.github.alloclab.allocator.HeapStats;
 import io.github.alloclab.buddy.BuddyAllocator;
 import io.github.alloclab.buddy.BuddyStats;
 import io.github.alloclab.registry.AllocatorRegistry;
+import io.github.alloclab.replay.PreparedTrace;
 import io.github.alloclab.replay.ReplayOptions;
 import io.github.alloclab.replay.Replayer;
 import io.github.alloclab.trace.TraceSource;
@@ -87,8 +88,9 @@ final class BuddyInfoCommand implements Callable<Integer> {
                 throw new IllegalArgumentException("'%s' keeps no free blocks by order; buddyinfo needs a buddy or"
                         .formatted(allocator) + " page allocator, such as buddy, buddy.header, buddy.mmap or page");
             }
+            PreparedTrace prepared = new PreparedTrace(source);
             Replayer.Prefix prefix = new Replayer(ReplayOptions.UNTIMED)
-                    .replayPrefix(source, heap, at != null ? at : totalOps(source));
+                    .replayPrefix(prepared, heap, at != null ? at : prepared.profile().ops());
             if (!prefix.valid()) {
                 spec.commandLine().getErr().printf("alloclab: %s on %s: %s%n", allocator, source.name(), prefix.error());
                 spec.commandLine().getErr().flush();
@@ -98,12 +100,6 @@ final class BuddyInfoCommand implements Callable<Integer> {
         }
         out.flush();
         return 0;
-    }
-
-    private static long totalOps(TraceSource source) {
-        try (var reader = source.openRep()) {
-            return reader.header().ops();
-        }
     }
 
     private Report report(Replayer.Prefix prefix, Allocator heap, BuddyInfo info) {
