@@ -13,17 +13,36 @@ import java.util.Locale;
  * Node 0, zone   Normal    216     55     13      3      1      0      1      0      1      1      3
  * </pre>
  *
- * @param zone            the zone name the line shows, such as {@code Normal}
- * @param orderZeroBytes  the size of an order-0 block, a power of two
- * @param freeBlocks      free blocks per order, from order 0 up
+ * <p>A buddy allocator's blocks are exactly {@code orderZeroBytes << k} bytes. An allocator whose free
+ * blocks come in any multiple of order 0, such as the page allocator's runs, counts a block of {@code n}
+ * order-0 units at order {@code floor(log2 n)}, so that column {@code k} holds blocks of {@code 2^k} to
+ * {@code 2^(k+1) - 1} units; {@code freeBytesPerOrder} then keeps their real size.
+ *
+ * @param zone              the zone name the line shows, such as {@code Normal}
+ * @param orderZeroBytes    the size of an order-0 block, a power of two
+ * @param freeBlocks        free blocks per order, from order 0 up
+ * @param freeBytesPerOrder the bytes of those free blocks, per order
  */
-public record BuddyInfo(String zone, long orderZeroBytes, List<Long> freeBlocks) {
+public record BuddyInfo(String zone, long orderZeroBytes, List<Long> freeBlocks, List<Long> freeBytesPerOrder) {
 
     public BuddyInfo {
         if (orderZeroBytes <= 0 || Long.bitCount(orderZeroBytes) != 1) {
             throw new IllegalArgumentException("orderZeroBytes must be a power of two: " + orderZeroBytes);
         }
         freeBlocks = List.copyOf(freeBlocks);
+        freeBytesPerOrder = List.copyOf(freeBytesPerOrder);
+        if (freeBlocks.size() != freeBytesPerOrder.size()) {
+            throw new IllegalArgumentException("free blocks and free bytes must be given for the same orders");
+        }
+    }
+
+    /** {@return the free blocks of a buddy allocator, each exactly {@code orderZeroBytes << k} bytes} */
+    public static BuddyInfo exact(String zone, long orderZeroBytes, List<Long> freeBlocks) {
+        List<Long> bytes = new java.util.ArrayList<>();
+        for (int order = 0; order < freeBlocks.size(); order++) {
+            bytes.add(freeBlocks.get(order) * (orderZeroBytes << order));
+        }
+        return new BuddyInfo(zone, orderZeroBytes, freeBlocks, bytes);
     }
 
     /** {@return the byte size of a block of {@code order}} */
@@ -33,11 +52,17 @@ public record BuddyInfo(String zone, long orderZeroBytes, List<Long> freeBlocks)
 
     /** {@return the free bytes all the free blocks add up to} */
     public long freeBytes() {
-        long bytes = 0;
+        return freeBytesPerOrder.stream().mapToLong(Long::longValue).sum();
+    }
+
+    /** {@return whether every free block of order k is exactly {@code orderZeroBytes << k} bytes} */
+    public boolean exact() {
         for (int order = 0; order < freeBlocks.size(); order++) {
-            bytes += freeBlocks.get(order) * blockBytes(order);
+            if (freeBytesPerOrder.get(order) != freeBlocks.get(order) * blockBytes(order)) {
+                return false;
+            }
         }
-        return bytes;
+        return true;
     }
 
     /**

@@ -1,5 +1,7 @@
 package io.github.alloclab.buddy;
 
+import io.github.alloclab.internal.Scramble;
+
 /**
  * The address arithmetic of a binary buddy system, and the tag that says what starts at an address.
  *
@@ -108,11 +110,8 @@ public final class BuddyLayout {
         return ((word ^ canary(block)) & ~0xFFL) == 0 ? (int) (word & 0xFF) : 0;
     }
 
-    /** A SplitMix64 scramble of an address: no address's canary looks like another's. */
+    /** The canary of an address: a scramble, so that no address's canary looks like another's. */
     static long canary(long address) {
-        long z = address * 0x9E37_79B9_7F4A_7C15L;
-        z = (z ^ (z >>> 30)) * 0xBF58_476D_1CE4_E5B9L;
-        z = (z ^ (z >>> 27)) * 0x94D0_49BB_1331_11EBL;
-        return z ^ (z >>> 31);
+        return Scramble.splitMix64(address);
     }
 }

@@ -33,6 +33,8 @@ final class FreeRunIndex {
     private long pages;
     /** Free runs per order, a run of n pages being of order floor(log2 n). */
     private final long[] perOrder = new long[64];
+    /** Free pages per order. */
+    private final long[] pagesPerOrder = new long[64];
     private long steps;
 
     FreeRunIndex(MemorySource memory) {
@@ -77,6 +79,7 @@ final class FreeRunIndex {
         runs++;
         pages += n;
         perOrder[63 - Long.numberOfLeadingZeros(n)]++;
+        pagesPerOrder[63 - Long.numberOfLeadingZeros(n)] += n;
     }
 
     private long insert(long node, long e, long n) {
@@ -109,6 +112,7 @@ final class FreeRunIndex {
         runs--;
         pages -= n;
         perOrder[63 - Long.numberOfLeadingZeros(n)]--;
+        pagesPerOrder[63 - Long.numberOfLeadingZeros(n)] -= n;
     }
 
     private long remove(long node, long e, long n) {
@@ -183,6 +187,10 @@ final class FreeRunIndex {
 
     long runsOfOrder(int order) {
         return perOrder[order];
+    }
+
+    long pagesOfOrder(int order) {
+        return pagesPerOrder[order];
     }
 
     long steps() {

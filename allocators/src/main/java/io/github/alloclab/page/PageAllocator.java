@@ -606,10 +606,12 @@ public final class PageAllocator implements Allocator, PageRuns, BuddyInfoView {
             }
         }
         List<Long> counts = new ArrayList<>();
+        List<Long> bytes = new ArrayList<>();
         for (int k = 0; k < orders; k++) {
             counts.add(index.runsOfOrder(k));
+            bytes.add(index.pagesOfOrder(k) * pageSize);
         }
-        return new BuddyInfo("Normal", pageSize, counts);
+        return new BuddyInfo("Normal", pageSize, counts, bytes);
     }
 
     @Override

@@ -1,5 +1,7 @@
 package io.github.alloclab.page;
 
+import io.github.alloclab.internal.Scramble;
+
 /**
  * Where the page allocator keeps its metadata: a header and a page map at the start of every chunk, out of
  * band, so that free pages are never written (as the kernel keeps {@code struct page} apart from the pages).
@@ -112,11 +114,8 @@ public final class PageLayout {
         return chunk + HEADER + index * ENTRY;
     }
 
-    /** A SplitMix64 scramble: the chunk canary, and the priority of a free run in the index. */
+    /** The chunk canary, and the priority of a free run in the index. */
     static long scramble(long x) {
-        long z = x * 0x9E37_79B9_7F4A_7C15L;
-        z = (z ^ (z >>> 30)) * 0xBF58_476D_1CE4_E5B9L;
-        z = (z ^ (z >>> 27)) * 0x94D0_49BB_1331_11EBL;
-        return z ^ (z >>> 31);
+        return Scramble.splitMix64(x);
     }
 }

@@ -1,5 +1,6 @@
 package io.github.alloclab.page;
 
+import java.util.Collections;
 import java.util.SortedMap;
 import java.util.TreeMap;
 
@@ -19,7 +20,7 @@ public record PageStats(long pageSize, long liveRuns, long pagesInUse, long free
                         SortedMap<Long, Long> freeRunsBySize, long metadataPages, long chunks, long hugeChunks) {
 
     public PageStats {
-        freeRunsBySize = java.util.Collections.unmodifiableSortedMap(new TreeMap<>(freeRunsBySize));
+        freeRunsBySize = Collections.unmodifiableSortedMap(new TreeMap<>(freeRunsBySize));
     }
 
     /** {@return pages in use, free and metadata: every page mapped} */

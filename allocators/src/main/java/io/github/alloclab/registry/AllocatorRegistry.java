@@ -88,14 +88,14 @@ public final class AllocatorRegistry {
                     "firstfit in checked mode: red zones, poison, and exact diagnosis of double and invalid frees",
                     FIRST_FIT.withChecked(true), FirstFitAllocator::new))
             .register(new AllocatorSpec<>("buddy",
-                    "binary buddy: 16 B to 128 KiB power-of-two blocks in 256 KiB brk arenas, order map out of band,"
+                    "binary buddy: 16 B to 32 KiB power-of-two blocks in 64 KiB brk arenas, order map out of band,"
                             + " mmap above (Knowlton 1965, Knuth 2.5)",
                     BuddySettings.DEFAULTS, BuddyAllocator::new))
             .register(new AllocatorSpec<>("buddy.header",
                     "binary buddy with a 16-byte header in front of each block instead of an order map",
                     BuddySettings.HEADERS, BuddyAllocator::new))
             .register(new AllocatorSpec<>("buddy.mmap",
-                    "binary buddy whose 256 KiB arenas are each mapped with mmap, unmapped when empty",
+                    "binary buddy whose 64 KiB arenas are each mapped with mmap, unmapped when empty",
                     BuddySettings.MAPPED, BuddyAllocator::new))
             .register(new AllocatorSpec<>("page",
                     "runs of 4 KiB pages from 1 MiB mmap chunks, best fit by size then address, free neighbours"

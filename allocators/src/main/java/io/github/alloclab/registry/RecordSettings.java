@@ -67,9 +67,12 @@ final class RecordSettings {
     private static Object parse(RecordComponent c, String text) {
         Class<?> type = c.getType();
         try {
-            if (type == long.class || type == int.class) {
-                long value = parseLong(text.trim());
-                return type == int.class ? Math.toIntExact(value) : value;
+            if (type == long.class) {
+                return parseLong(text.trim());
+            }
+            if (type == int.class) {
+                // Not "int ? toIntExact : long" in one expression: that promotes the int back to a long.
+                return Math.toIntExact(parseLong(text.trim()));
             }
             if (type == boolean.class) {
                 if (!text.equals("true") && !text.equals("false")) {

@@ -21,6 +21,10 @@ class BuddyAllocatorTest {
     /** Small limits keep each source cheap to make: the flat source zeroes its reservations up front. */
     private static final MemorySettings SMALL = MemorySettings.DEFAULTS.withHeapLimit(2 << 20).withMmapLimit(4 << 20);
     private static final long ARENA = 256 * 1024;
+    /** The layouts the javadoc draws: 256 KiB arenas (the defaults are measured, and may change). */
+    private static final BuddySettings MAP = new BuddySettings(16, 14, BuddySettings.Source.BRK, BuddySettings.Metadata.ORDER_MAP, true);
+    private static final BuddySettings HEADER = new BuddySettings(32, 13, BuddySettings.Source.BRK, BuddySettings.Metadata.HEADER, true);
+    private static final BuddySettings MMAP = new BuddySettings(16, 14, BuddySettings.Source.MMAP, BuddySettings.Metadata.ORDER_MAP, true);
 
     private final List<BuddyAllocator> opened = new ArrayList<>();
 
@@ -59,7 +63,7 @@ class BuddyAllocatorTest {
 
     @Test
     void aNewArenaIsTheOrderMapAndOneFreeBlockPerOrderAbove() {
-        var heap = heap(BuddySettings.DEFAULTS);
+        var heap = heap(MAP);
         long base = heap.memory().heapStart();
         long p = heap.malloc(1);
         // The lowest free order is 10 (16 KiB, right above the 16 KiB map); it splits down to order 0.
@@ -82,7 +86,7 @@ class BuddyAllocatorTest {
 
     @Test
     void blocksArePowersOfTwoAndBuddiesAreAdjacent() {
-        var heap = heap(BuddySettings.DEFAULTS);
+        var heap = heap(MAP);
         long a = heap.malloc(100);  // 128
         long b = heap.malloc(100);  // its buddy, split off by the first
         long c = heap.malloc(17);   // 32
@@ -101,8 +105,8 @@ class BuddyAllocatorTest {
 
     @Test
     void headersCostAnOrderForPowerOfTwoRequests() {
-        var map = heap(BuddySettings.DEFAULTS);
-        var header = heap(BuddySettings.HEADERS);
+        var map = heap(MAP);
+        var header = heap(HEADER);
         long p = map.malloc(64);
         long q = header.malloc(64);
         assertThat(map.usableSize(p)).isEqualTo(64);
@@ -117,7 +121,7 @@ class BuddyAllocatorTest {
 
     @Test
     void largeRequestsAreMappedAndUnmapped() {
-        var heap = heap(BuddySettings.DEFAULTS);
+        var heap = heap(MAP);
         long inArena = heap.malloc(128 * 1024);
         long large = heap.malloc(128 * 1024 + 1);
         assertThat(heap.memory().isMapped(large, 128 * 1024 + 1)).isTrue();
@@ -134,7 +138,7 @@ class BuddyAllocatorTest {
 
     @Test
     void emptyArenasGoBackButTheLowestBrkArenaStays() {
-        var heap = heap(BuddySettings.DEFAULTS);
+        var heap = heap(MAP);
         List<Long> blocks = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
             blocks.add(heap.malloc(100_000)); // one 128 KiB block per arena
@@ -169,7 +173,7 @@ class BuddyAllocatorTest {
 
     @Test
     void mmapArenasAreMappedAndUnmappedWhenEmpty() {
-        var heap = heap(BuddySettings.MAPPED);
+        var heap = heap(MMAP);
         long p = heap.malloc(24);
         assertThat(heap.memory().brk()).isEqualTo(heap.memory().heapStart());
         assertThat(heap.stats().mappedBytes()).isEqualTo(ARENA);
@@ -183,7 +187,7 @@ class BuddyAllocatorTest {
     @Test
     void whenTheHeapCannotGrowArenasComeFromMmap() {
         var oneArena = MemorySettings.DEFAULTS.withHeapLimit(ARENA).withMmapLimit(1 << 20);
-        var heap = heap(BuddySettings.DEFAULTS, oneArena);
+        var heap = heap(MAP, oneArena);
         long a = heap.malloc(100_000);
         long b = heap.malloc(100_000);
         assertThat(a).isLessThan(heap.memory().brk());
@@ -197,7 +201,7 @@ class BuddyAllocatorTest {
 
     @Test
     void reallocGrowsIntoFreeUpperBuddiesAndShrinksInPlace() {
-        var heap = heap(BuddySettings.DEFAULTS);
+        var heap = heap(MAP);
         long p = heap.malloc(100); // 128 at the bottom of the split block: its upper buddies are free
         heap.memory().fill(p, 100, (byte) 7);
         long q = heap.realloc(p, 1000);
@@ -220,7 +224,7 @@ class BuddyAllocatorTest {
 
     @Test
     void anUpperHalfNeverGrowsIntoTheBlockAfterIt() {
-        var heap = heap(BuddySettings.DEFAULTS);
+        var heap = heap(MAP);
         long a = heap.malloc(16);
         long b = heap.malloc(16); // a's buddy: the upper half of their 32-byte parent
         long c = heap.malloc(16);
@@ -238,7 +242,7 @@ class BuddyAllocatorTest {
 
     @Test
     void memalignUsesNaturalAlignmentUpToAPageAndMmapAbove() {
-        var heap = heap(BuddySettings.DEFAULTS);
+        var heap = heap(MAP);
         long page = heap.memalign(4096, 10);
         assertThat(page % 4096).isZero();
         assertThat(heap.stats().mappedBytes()).as("a 4 KiB arena block, not a mapping").isZero();
@@ -248,7 +252,7 @@ class BuddyAllocatorTest {
                 .isEqualTo(2 * 4096);
         heap.free(big);
         heap.free(page);
-        var header = heap(BuddySettings.HEADERS);
+        var header = heap(HEADER);
         long aligned = header.memalign(64, 10);
         assertThat(aligned % 64).isZero();
         assertThat(header.stats().mappedBytes()).as("behind a header, any alignment above 16 is mapped").isPositive();
@@ -259,7 +263,7 @@ class BuddyAllocatorTest {
 
     @Test
     void theByteLadderAddsUp() {
-        for (BuddySettings settings : List.of(BuddySettings.DEFAULTS, BuddySettings.HEADERS, BuddySettings.MAPPED)) {
+        for (BuddySettings settings : List.of(MAP, HEADER, MMAP)) {
             var heap = heap(settings);
             List<Long> live = new ArrayList<>();
             for (int i = 1; i < 400; i++) {
@@ -275,6 +279,7 @@ class BuddyAllocatorTest {
                     .isEqualTo(buddy.metadataBytes());
             assertThat(stats.liveBlocks()).isEqualTo(live.size());
             assertThat(heap.buddyInfo().freeBytes()).isEqualTo(stats.freeBytes());
+            assertThat(heap.buddyInfo().exact()).isTrue();
             long arenaBytes = buddy.arenas() * ARENA;
             assertThat(heap.buddyInfo().freeBytes() + stats.allocatedBytes() - buddy.largeBytes() + buddy.metadataBytes())
                     .as("sum of free blocks + allocated + order maps = arenas").isEqualTo(arenaBytes);
@@ -286,7 +291,7 @@ class BuddyAllocatorTest {
 
     @Test
     void glibcWordingForMisuseEvenAfterTheFreedBlockMerged() {
-        for (BuddySettings settings : List.of(BuddySettings.DEFAULTS, BuddySettings.HEADERS)) {
+        for (BuddySettings settings : List.of(MAP, HEADER)) {
             var heap = heap(settings);
             long a = heap.malloc(10);
             long p = heap.malloc(10);     // a's buddy
@@ -304,7 +309,7 @@ class BuddyAllocatorTest {
             heap.free(keep);
             assertThat(heap.check()).isEmpty();
         }
-        var heap = heap(BuddySettings.DEFAULTS);
+        var heap = heap(MAP);
         heap.malloc(1);
         long map = heap.memory().heapStart();
         assertThatThrownBy(() -> heap.free(map)).as("the order map").hasMessageStartingWith("free(): invalid pointer");
@@ -318,7 +323,7 @@ class BuddyAllocatorTest {
 
     @Test
     void checkerFindsAStrayByteInTheOrderMap() {
-        var heap = heap(BuddySettings.DEFAULTS);
+        var heap = heap(MAP);
         long p = heap.malloc(100); // 128 bytes: 8 map bytes, the first its tag
         long slot = heap.memory().heapStart() + ((p - heap.memory().heapStart()) >>> 4);
         assertThat(heap.memory().getByte(slot) & 0xFF).isEqualTo(BuddyLayout.tag(BuddyLayout.ALLOCATED, 3));
@@ -328,7 +333,7 @@ class BuddyAllocatorTest {
 
     @Test
     void checkerFindsUnmergedBuddiesAndAnUnlistedFreeBlock() {
-        var heap = heap(BuddySettings.DEFAULTS);
+        var heap = heap(MAP);
         long a = heap.malloc(16);
         long b = heap.malloc(16);
         heap.malloc(16);
@@ -343,7 +348,7 @@ class BuddyAllocatorTest {
 
     @Test
     void checkerFindsABrokenFreeListLink() {
-        var heap = heap(BuddySettings.DEFAULTS);
+        var heap = heap(MAP);
         long a = heap.malloc(16);
         heap.malloc(16);
         heap.free(a);
@@ -354,7 +359,7 @@ class BuddyAllocatorTest {
 
     @Test
     void checkerFindsAnOverrunIntoTheNextHeader() {
-        var heap = heap(BuddySettings.HEADERS);
+        var heap = heap(HEADER);
         long p = heap.malloc(16); // a 32-byte block; the next block's header is right after it
         heap.malloc(16);
         assertThat(heap.check()).isEmpty();
@@ -364,10 +369,23 @@ class BuddyAllocatorTest {
 
     @Test
     void checkerFindsALargeHeaderOverwritten() {
-        var heap = heap(BuddySettings.DEFAULTS);
+        var heap = heap(MAP);
         long large = heap.malloc(200_000);
         heap.memory().putLong(large - 48, 42);
         assertThat(violations(heap)).anyMatch(m -> m.contains("large block header is corrupt"));
+    }
+
+    @Test
+    void theDefaultsAreSixtyFourKibArenasOfSixteenByteBlocks() {
+        assertThat(BuddySettings.DEFAULTS.arenaBytes()).isEqualTo(64 * 1024);
+        assertThat(BuddySettings.HEADERS.arenaBytes()).isEqualTo(64 * 1024);
+        assertThat(BuddySettings.MAPPED.arenaBytes()).isEqualTo(64 * 1024);
+        var heap = heap(BuddySettings.DEFAULTS);
+        assertThat(heap.usableSize(heap.malloc(32 * 1024))).as("the largest arena block").isEqualTo(32 * 1024);
+        assertThat(heap.stats().mappedBytes()).isZero();
+        heap.malloc(32 * 1024 + 1);
+        assertThat(heap.stats().mappedBytes()).as("above it, mmap").isEqualTo(9 * 4096);
+        assertThat(heap.buddyInfo().freeBlocks()).hasSize(13);
     }
 
     @Test

@@ -95,6 +95,8 @@ class PageAllocatorTest {
         assertThat(stats.mappedPages()).isEqualTo(256);
         // 253 pages: order 7 (128 <= 253 < 256)
         assertThat(heap.buddyInfo().freeBlocks()).containsExactly(0L, 0L, 0L, 0L, 0L, 0L, 0L, 1L);
+        assertThat(heap.buddyInfo().freeBytes()).as("the run's real size, not 128 pages").isEqualTo(253 * P);
+        assertThat(heap.buddyInfo().exact()).isFalse();
         assertThat(heap.check()).isEmpty();
         heap.free(p);
         assertThat(heap.memory().mappedBytes()).as("the empty chunk is unmapped").isZero();

@@ -121,6 +121,12 @@ class PageProperties {
             }
         }
         var stats = heap.pageStats();
+        if (heap.buddyInfo().freeBytes() != stats.freePages() * P
+                || heap.buddyInfo().freeBlocks().stream().mapToLong(Long::longValue).sum()
+                        != stats.freeRunsBySize().values().stream().mapToLong(Long::longValue).sum()) {
+            throw new AssertionError("%s: buddyinfo %s disagrees with free runs %s".formatted(when, heap.buddyInfo(),
+                    stats.freeRunsBySize()));
+        }
         if (stats.mappedPages() * P != heap.memory().mappedBytes() || stats.liveRuns() != live.size()) {
             throw new AssertionError("%s: %d pages in use + %d free + %d metadata, %d bytes mapped, %d runs for %d"
                     .formatted(when, stats.pagesInUse(), stats.freePages(), stats.metadataPages(),

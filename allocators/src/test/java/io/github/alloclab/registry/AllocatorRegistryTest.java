@@ -3,6 +3,8 @@ package io.github.alloclab.registry;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.github.alloclab.buddy.BuddyAllocator;
+import io.github.alloclab.buddy.BuddySettings;
 import io.github.alloclab.firstfit.FirstFitAllocator;
 import io.github.alloclab.firstfit.FirstFitSettings;
 import java.util.Map;
@@ -42,6 +44,19 @@ class AllocatorRegistryTest {
                 .hasMessageStartingWith("setting 'chunkBytes' needs a whole number");
         assertThatThrownBy(() -> registry.create("firstfit", Map.of("chunkBytes", "17")))
                 .hasMessageContaining("multiple of the alignment (16)");
+    }
+
+    @Test
+    void intEnumAndBooleanSettingsParse() {
+        try (var heap = (BuddyAllocator) registry.create("buddy",
+                Map.of("maxOrder", "12", "source", "mmap", "metadata", "HEADER", "minBlock", "32", "releaseEmptyArenas", "false"))) {
+            assertThat(heap.settings()).isEqualTo(
+                    new BuddySettings(32, 12, BuddySettings.Source.MMAP, BuddySettings.Metadata.HEADER, false));
+        }
+        assertThatThrownBy(() -> registry.create("buddy", Map.of("maxOrder", "4294967296")))
+                .hasMessageStartingWith("setting 'maxOrder' needs a whole number");
+        assertThatThrownBy(() -> registry.create("buddy", Map.of("source", "heap")))
+                .hasMessage("setting 'source' needs one of [BRK, MMAP], not 'heap'");
     }
 
     @Test

@@ -10,6 +10,7 @@ import io.github.alloclab.allocator.HeapStats;
 import io.github.alloclab.buddy.BuddyAllocator;
 import io.github.alloclab.buddy.BuddyStats;
 import io.github.alloclab.registry.AllocatorRegistry;
+import io.github.alloclab.replay.PreparedTrace;
 import io.github.alloclab.replay.ReplayOptions;
 import io.github.alloclab.replay.Replayer;
 import io.github.alloclab.trace.TraceSource;
@@ -66,7 +67,8 @@ final class BuddyInfoCommand implements Callable<Integer> {
 
     /** What the command reports, and its JSON form. */
     record Report(String trace, String allocator, long opsReplayed, long totalOps, long line, String buddyinfo,
-                  long orderZeroBytes, List<Long> freeBlocks, long liveBlocks, long requestedBytes,
+                  long orderZeroBytes, List<Long> freeBlocks, List<Long> freeBytesPerOrder, boolean exactOrders,
+                  long liveBlocks, long requestedBytes,
                   long allocatedBytes, long internalFragmentationBytes, long freeBytes, long footprintBytes,
                   Long arenas, Long splits, Long merges) {
 
@@ -86,9 +88,9 @@ final class BuddyInfoCommand implements Callable<Integer> {
                 throw new IllegalArgumentException("'%s' keeps no free blocks by order; buddyinfo needs a buddy or"
                         .formatted(allocator) + " page allocator, such as buddy, buddy.header, buddy.mmap or page");
             }
-            long ops = at != null ? at : Long.MAX_VALUE;
+            PreparedTrace prepared = new PreparedTrace(source);
             Replayer.Prefix prefix = new Replayer(ReplayOptions.UNTIMED)
-                    .replayPrefix(source, heap, ops == Long.MAX_VALUE ? totalOps(source) : ops);
+                    .replayPrefix(prepared, heap, at != null ? at : prepared.profile().ops());
             if (!prefix.valid()) {
                 spec.commandLine().getErr().printf("alloclab: %s on %s: %s%n", allocator, source.name(), prefix.error());
                 spec.commandLine().getErr().flush();
@@ -100,17 +102,12 @@ final class BuddyInfoCommand implements Callable<Integer> {
         return 0;
     }
 
-    private static long totalOps(TraceSource source) {
-        try (var reader = source.openRep()) {
-            return reader.header().ops();
-        }
-    }
-
     private Report report(Replayer.Prefix prefix, Allocator heap, BuddyInfo info) {
         HeapStats stats = heap.stats();
         BuddyStats buddy = heap instanceof BuddyAllocator b ? b.buddyStats() : null;
         return new Report(prefix.trace(), allocator, prefix.opsReplayed(), prefix.totalOps(), prefix.line(),
-                info.line(), info.orderZeroBytes(), info.freeBlocks(), prefix.liveBlocks(), prefix.payloadBytes(),
+                info.line(), info.orderZeroBytes(), info.freeBlocks(), info.freeBytesPerOrder(), info.exact(),
+                prefix.liveBlocks(), prefix.payloadBytes(),
                 stats.allocatedBytes(), stats.allocatedBytes() - prefix.payloadBytes(), info.freeBytes(),
                 stats.footprintBytes(), buddy == null ? null : (long) buddy.arenas(),
                 buddy == null ? null : buddy.splits(), buddy == null ? null : buddy.merges());
@@ -123,7 +120,7 @@ final class BuddyInfoCommand implements Callable<Integer> {
                 List<Object[]> rows = new ArrayList<>();
                 for (int k = 0; k < r.freeBlocks().size(); k++) {
                     rows.add(new Object[] {k, r.orderZeroBytes() << k, r.freeBlocks().get(k),
-                            r.freeBlocks().get(k) * (r.orderZeroBytes() << k)});
+                            r.freeBytesPerOrder().get(k)});
                 }
                 out.print(Output.csv(rows, "order", "blockBytes", "freeBlocks", "freeBytes"));
             }
@@ -151,7 +148,11 @@ final class BuddyInfoCommand implements Callable<Integer> {
                 new Column().header("free blocks").dataAlign(HorizontalAlign.RIGHT)
                         .with(k -> Output.bytes(r.freeBlocks().get(k))),
                 new Column().header("free bytes").dataAlign(HorizontalAlign.RIGHT)
-                        .with(k -> Output.bytes(r.freeBlocks().get(k) * (r.orderZeroBytes() << k))))));
+                        .with(k -> Output.bytes(r.freeBytesPerOrder().get(k))))));
+        if (!r.exactOrders()) {
+            out.println("(free blocks come in any number of order-0 blocks here: order k counts those of 2^k to"
+                    + " 2^(k+1) - 1)");
+        }
         out.printf(Locale.ROOT, "live blocks            %,15d%n", r.liveBlocks());
         out.printf(Locale.ROOT, "requested bytes        %,15d%n", r.requestedBytes());
         out.printf(Locale.ROOT, "allocated bytes        %,15d   (whole blocks, headers included)%n", r.allocatedBytes());

@@ -82,9 +82,20 @@ public final class TouchedPages {
         lastMapped = mapped;
     }
 
-    /** {@return the estimate of resident bytes: touched pages that are still mapped} */
+    /**
+     * {@return the estimate of resident bytes: touched pages that are still mapped} {@link #afterOperation}
+     * forgets unmapped pages only when the mapped total fell, and one operation can unmap and map (a
+     * {@code realloc} that moves a large block, an allocator that gives back one mapping and takes another),
+     * so the mmap-area pages are checked against the mappings here, when the estimate is read.
+     */
     public long residentBytes() {
-        return ((long) heapPages.cardinality() + otherPages.size()) << pageShift;
+        long other = 0;
+        for (long page : otherPages) {
+            if (memory.isMapped(page << pageShift, 1)) {
+                other++;
+            }
+        }
+        return ((long) heapPages.cardinality() + other) << pageShift;
     }
 
     /** {@return how many first touches there were: the estimate of minor page faults} */

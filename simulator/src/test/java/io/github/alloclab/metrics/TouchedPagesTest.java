@@ -49,4 +49,23 @@ class TouchedPagesTest {
             assertThat(pages.residentBytes()).isEqualTo(4096);
         }
     }
+
+    @Test
+    void pagesUnmappedInTheOperationThatMapsOthersAreNotResident() {
+        try (MemorySource memory = new FlatMemorySource()) {
+            TouchedPages pages = new TouchedPages(memory);
+            long a = memory.mmap(2 * 4096);
+            pages.touch(a, 2 * 4096);
+            pages.afterOperation();
+            assertThat(pages.residentBytes()).isEqualTo(2 * 4096);
+            // One operation, as a realloc that moves a large block: map the new one, unmap the old.
+            long b = memory.mmap(3 * 4096);
+            memory.munmap(a, 2 * 4096);
+            pages.afterOperation();
+            assertThat(b).isNotEqualTo(a);
+            assertThat(pages.residentBytes()).as("a's pages are gone, b's untouched").isZero();
+            pages.touch(b, 8);
+            assertThat(pages.residentBytes()).isEqualTo(4096).isLessThanOrEqualTo(memory.mappedBytes());
+        }
+    }
 }

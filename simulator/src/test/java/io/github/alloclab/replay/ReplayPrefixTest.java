@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.github.alloclab.allocator.Allocator;
 import io.github.alloclab.registry.AllocatorRegistry;
 import io.github.alloclab.trace.BundledTraces;
-import io.github.alloclab.trace.RepTraceReader;
+import io.github.alloclab.trace.TraceReader;
 import io.github.alloclab.trace.TraceOp;
 import io.github.alloclab.trace.TraceSource;
 import java.util.HashMap;
@@ -22,7 +22,7 @@ class ReplayPrefixTest {
         TraceSource trace = BundledTraces.find("find_doc_gz.rep").orElseThrow();
         Map<Integer, Long> live = new HashMap<>(); // the trace's own account: id to requested bytes
         long line = 0;
-        try (RepTraceReader reader = trace.openRep()) {
+        try (TraceReader reader = trace.open()) {
             for (long i = 0; i < ops; i++) {
                 TraceOp op = reader.next();
                 line = op.line();

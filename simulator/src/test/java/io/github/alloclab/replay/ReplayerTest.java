@@ -43,7 +43,8 @@ class ReplayerTest {
                 ReplayResult r = CHECKS_ONLY.replay(trace, name, () -> AllocatorRegistry.standard().create(name));
                 assertThat(r.error()).as("%s on %s", name, trace.name()).isNull();
                 assertThat(r.valid()).isTrue();
-                assertThat(r.utilization()).isBetween(0.01, 1.0);
+                // Above 0 and at most 1: a page allocator serving tsort's tiny blocks a page each gets 0.6%.
+                assertThat(r.utilization()).isGreaterThan(0.0).isLessThanOrEqualTo(1.0);
                 assertThat(r.peakFootprintBytes()).isGreaterThanOrEqualTo(r.peakPayloadBytes());
             }
         }
