@@ -110,7 +110,7 @@ public final class AllocatorRegistry {
                             + " grown up to an enforced maximum, zone_gc under pressure; pages above (Mach zalloc, UMA)",
                     ZoneSettings.DEFAULTS, ZoneAllocator::new))
             .register(new AllocatorSpec<>("malloc",
-                    "the composite: slab-backed bins up to 128 B, segregated best fit for medium requests, mmap from"
+                    "the composite: slab-backed bins up to 64 B, segregated best fit for medium requests, mmap from"
                             + " 128 KiB with glibc's dynamic threshold, trim; mallinfo2 and the byte ladder",
                     MallocSettings.DEFAULTS, MallocAllocator::new));
 
