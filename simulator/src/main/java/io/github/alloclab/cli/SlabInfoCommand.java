@@ -96,7 +96,7 @@ final class SlabInfoCommand implements Callable<Integer> {
                 out.print(Output.csv(rows, "name", "activeObjs", "numObjs", "objSize", "objPerSlab", "pagesPerSlab",
                         "limit", "batchCount", "sharedFactor", "activeSlabs", "numSlabs", "sharedAvail"));
             }
-            case table -> out.print(SlabInfo.table(r.caches()));
+            case table, markdown -> out.print(SlabInfo.table(r.caches()));
         }
     }
 }

@@ -90,7 +90,7 @@ final class ZprintCommand implements Callable<Integer> {
                 out.print(Output.csv(rows, "name", "elemSize", "curSize", "maxSize", "curElts", "maxElts", "inUse",
                         "allocSize", "allocCount"));
             }
-            case table -> out.print(ZoneInfo.table(r.zones()));
+            case table, markdown -> out.print(ZoneInfo.table(r.zones()));
         }
     }
 }
