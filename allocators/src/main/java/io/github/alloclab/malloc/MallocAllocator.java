@@ -15,6 +15,7 @@ import io.github.alloclab.firstfit.FirstFitSettings;
 import io.github.alloclab.firstfit.FreeIndex;
 import io.github.alloclab.firstfit.ListOrder;
 import io.github.alloclab.memory.MemorySource;
+import io.github.alloclab.slab.Magazines;
 import io.github.alloclab.slab.SlabCache;
 import io.github.alloclab.slab.SlabSource;
 import java.util.ArrayList;
@@ -22,6 +23,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 
 /**
@@ -75,7 +77,8 @@ import java.util.function.Consumer;
  * <h2>Invariants</h2> (checked by {@link #check()})
  * <pre>
  *  M1  the heap's invariants I1 to I8 (FirstFitAllocator), with slabs as allocated blocks
- *  M2  every bin keeps C1 to C4 (SlabCache); every slab is a heap block of one page, payload page-aligned
+ *  M2  every bin keeps C1 to C4 (SlabCache); every slab is a heap block of a page (or a page and a tail too
+ *      small to split off), its payload page-aligned
  *  M3  the heap blocks whose payload starts with a slab magic = the slabs of all bins
  *  M4  the mappings form a list whose lengths add up to what is counted
  * </pre>
@@ -113,6 +116,9 @@ public final class MallocAllocator implements Allocator, SlabInfoView {
     /** The bin of a request of {@code n <= smallMax} bytes, by {@code (n + 15) >>> 4}. */
     private final byte[] binIndex;
 
+    /** With magazines: the lock every path but the bins' magazine fast paths holds. */
+    private final ReentrantLock lock;
+
     private long mmapThreshold;
     private long trimThreshold;
 
@@ -148,6 +154,84 @@ public final class MallocAllocator implements Allocator, SlabInfoView {
         this.binIndex = new byte[(int) (smallMax >>> 4) + 1];
         for (int i = 0; i < binIndex.length; i++) {
             binIndex[i] = (byte) MallocSizeClasses.classOf(Math.max(1, (long) i << 4));
+        }
+        this.lock = settings.magazineRounds() > 0 ? new ReentrantLock() : null;
+        if (lock != null) {
+            long magazineKey = ThreadLocalRandom.current().nextLong() | 2;
+            Magazines.MagazineSource fromHeap = new Magazines.MagazineSource() {
+                @Override
+                public long allocate(long byteSize) {
+                    return heap.malloc(byteSize);
+                }
+
+                @Override
+                public void free(long address) {
+                    heap.free(address);
+                }
+            };
+            for (SlabCache bin : bins) {
+                bin.enableMagazines(settings.magazineRounds(), DEPOT_MAX, fromHeap, magazineKey, lock);
+            }
+        }
+    }
+
+    /** The depot keeps this many full magazines per bin; more go back to the slabs. */
+    static final int DEPOT_MAX = 4;
+
+    private void lock() {
+        if (lock != null) {
+            lock.lock();
+        }
+    }
+
+    private void unlock() {
+        if (lock != null) {
+            lock.unlock();
+        }
+    }
+
+    /** {@return an object of {@code bin}: a magazine's round without a lock, or one from the slab layer} */
+    private long allocFrom(SlabCache bin) {
+        Magazines m = bin.magazines();
+        if (m == null) {
+            return bin.alloc();
+        }
+        long p = m.alloc();
+        if (p != 0) {
+            return p;
+        }
+        lock();
+        try {
+            return m.allocSlow();
+        } finally {
+            unlock();
+        }
+    }
+
+    /** Frees {@code p} of the slab {@code slab} of {@code bin}: into a magazine without a lock, if it can. */
+    private void freeTo(SlabCache bin, long slab, long p) {
+        Magazines m = bin.magazines();
+        if (m == null) {
+            bin.free(slab, p);
+            return;
+        }
+        if (m.free(slab, p)) {
+            return;
+        }
+        lock();
+        try {
+            m.freeSlow(slab, p);
+        } finally {
+            unlock();
+        }
+    }
+
+    /** Empties every bin's depot, and the calling thread's magazines, into the slabs. */
+    private void purgeMagazines() {
+        for (SlabCache bin : bins) {
+            if (bin.magazines() != null) {
+                bin.magazines().purge();
+            }
         }
     }
 
@@ -226,33 +310,46 @@ public final class MallocAllocator implements Allocator, SlabInfoView {
             if (byteSize < 0) {
                 throw new IllegalArgumentException("byteSize must not be negative: " + byteSize);
             }
-            long p = bins[binIndex[(int) ((byteSize + 15) >>> 4)]].alloc();
+            long p = allocFrom(bins[binIndex[(int) ((byteSize + 15) >>> 4)]]);
             return p != 0 ? p : heapMalloc(byteSize);
         }
-        if (byteSize < mmapThreshold) {
-            return heapMalloc(byteSize);
-        }
-        if (byteSize > MAX_REQUEST) {
-            return 0;
-        }
-        long p = mapped.allocate(byteSize, ALIGNMENT);
-        if (p != 0) {
-            mapped.reused(p);
-            return p;
-        }
-        return heap.malloc(byteSize);
-    }
-
-    /** Step 2: a block of the heap, or a mapping if the heap cannot grow. */
-    private long heapMalloc(long byteSize) {
-        long p = heap.malloc(byteSize);
-        if (p == 0 && byteSize <= MAX_REQUEST) {
-            p = mapped.allocate(byteSize, ALIGNMENT);
+        lock();
+        try {
+            if (byteSize < mmapThreshold) {
+                return heapMalloc(byteSize);
+            }
+            if (byteSize > MAX_REQUEST) {
+                return 0;
+            }
+            long p = mapped.allocate(byteSize, ALIGNMENT);
             if (p != 0) {
                 mapped.reused(p);
+                return p;
             }
+            return heap.malloc(byteSize);
+        } finally {
+            unlock();
         }
-        return p;
+    }
+
+    /** Step 2: a block of the heap, or a mapping if the heap cannot grow, or after the magazines are emptied. */
+    private long heapMalloc(long byteSize) {
+        lock();
+        try {
+            long p = heap.malloc(byteSize);
+            if (p == 0 && byteSize <= MAX_REQUEST) {
+                p = mapped.allocate(byteSize, ALIGNMENT);
+                if (p != 0) {
+                    mapped.reused(p);
+                } else if (lock != null) {
+                    purgeMagazines();
+                    p = heap.malloc(byteSize);
+                }
+            }
+            return p;
+        } finally {
+            unlock();
+        }
     }
 
     @Override
@@ -285,14 +382,19 @@ public final class MallocAllocator implements Allocator, SlabInfoView {
         if (byteSize > MAX_REQUEST || byteAlignment > MAX_REQUEST) {
             return 0;
         }
-        if (byteSize >= mmapThreshold) {
-            long p = mapped.allocate(byteSize, byteAlignment);
-            if (p != 0) {
-                mapped.reused(p);
-                return p;
+        lock();
+        try {
+            if (byteSize >= mmapThreshold) {
+                long p = mapped.allocate(byteSize, byteAlignment);
+                if (p != 0) {
+                    mapped.reused(p);
+                    return p;
+                }
             }
+            return heap.memalign(byteAlignment, byteSize);
+        } finally {
+            unlock();
         }
-        return heap.memalign(byteAlignment, byteSize);
     }
 
     // ---- free -------------------------------------------------------------------------------------------
@@ -304,15 +406,25 @@ public final class MallocAllocator implements Allocator, SlabInfoView {
             if (memory.getLong(slab) == (slab ^ key) && (address & (ALIGNMENT - 1)) == 0) {
                 long bin = SlabCache.cacheWord(memory, slab);
                 if (bin >= 0 && bin < bins.length) {
-                    bins[(int) bin].free(slab, address);
+                    freeTo(bins[(int) bin], slab, address);
                     return;
                 }
             }
-            heap.free(address);
+            lock();
+            try {
+                heap.free(address);
+            } finally {
+                unlock();
+            }
             return;
         }
         if (address != 0) {
-            unmap(address, mapped.mappingOf(address, "free()"));
+            lock();
+            try {
+                unmap(address, mapped.mappingOf(address, "free()"));
+            } finally {
+                unlock();
+            }
         }
     }
 
@@ -355,15 +467,24 @@ public final class MallocAllocator implements Allocator, SlabInfoView {
         if (address == 0) {
             return malloc(byteSize);
         }
+        lock();
+        try {
+            return reallocLocked(address, byteSize);
+        } finally {
+            unlock();
+        }
+    }
+
+    private long reallocLocked(long address, long byteSize) {
         SlabCache bin = binOf(address);
         long usable;
         if (bin != null) {
             long slab = address & -SLAB_ALIGN;
-            if (!bin.isAllocated(slab, address)) {
+            if (!bin.isLive(slab, address)) {
                 throw new HeapCorruptionException(CorruptionKind.INVALID_POINTER, "realloc(): invalid pointer", address);
             }
             if (byteSize == 0) {
-                bin.free(slab, address);
+                freeTo(bin, slab, address);
                 return 0;
             }
             usable = bin.usable();
@@ -401,9 +522,18 @@ public final class MallocAllocator implements Allocator, SlabInfoView {
 
     @Override
     public long usableSize(long address) {
+        lock();
+        try {
+            return usableSizeLocked(address);
+        } finally {
+            unlock();
+        }
+    }
+
+    private long usableSizeLocked(long address) {
         SlabCache bin = binOf(address);
         if (bin != null) {
-            if (!bin.isAllocated(address & -SLAB_ALIGN, address)) {
+            if (!bin.isLive(address & -SLAB_ALIGN, address)) {
                 throw new HeapCorruptionException(CorruptionKind.INVALID_POINTER,
                         "malloc_usable_size(): invalid pointer", address);
             }
@@ -420,7 +550,29 @@ public final class MallocAllocator implements Allocator, SlabInfoView {
     /** Reports every heap block, with each slab opened up into its header, objects and leftover; then mappings. */
     @Override
     public void walk(Consumer<Block> visitor) {
+        lock();
+        try {
+            walkLocked(visitor);
+        } finally {
+            unlock();
+        }
+    }
+
+    /** The walk; magazines (heap blocks of the allocator's own) are metadata, and the objects in them free. */
+    private void walkLocked(Consumer<Block> visitor) {
+        Set<Long> inMagazines = new HashSet<>();
+        Set<Long> magazines = new HashSet<>();
+        for (SlabCache bin : bins) {
+            if (bin.magazines() != null) {
+                inMagazines.addAll(bin.magazines().magazineObjects());
+                magazines.addAll(bin.magazines().magazines());
+            }
+        }
         heap.walk(block -> {
+            if (block.state() == BlockState.ALLOCATED && magazines.contains(block.payload())) {
+                visitor.accept(new Block(block.address(), block.byteSize(), block.payload(), 0, BlockState.METADATA));
+                return;
+            }
             SlabCache bin = block.state() == BlockState.ALLOCATED ? slabBin(block.payload()) : null;
             if (bin == null) {
                 visitor.accept(block);
@@ -428,7 +580,11 @@ public final class MallocAllocator implements Allocator, SlabInfoView {
             }
             visitor.accept(new Block(block.address(), block.payload() - block.address(), block.payload(), 0,
                     BlockState.METADATA));
-            bin.walkSlab(block.payload(), visitor);
+            bin.walkSlab(block.payload(), inMagazines, visitor);
+            long slabEnd = block.payload() + SLAB_SPAN;
+            if (block.end() > slabEnd) { // memalign kept a tail too small to split off: the heap's, unused
+                visitor.accept(new Block(slabEnd, block.end() - slabEnd, slabEnd, 0, BlockState.METADATA));
+            }
         });
         mapped.walk(visitor);
     }
@@ -444,6 +600,15 @@ public final class MallocAllocator implements Allocator, SlabInfoView {
 
     @Override
     public HeapStats stats() {
+        lock();
+        try {
+            return statsLocked();
+        } finally {
+            unlock();
+        }
+    }
+
+    private HeapStats statsLocked() {
         long[] c = new long[6]; // live, allocated, usable, free blocks, free bytes, largest free
         walk(block -> {
             switch (block.state()) {
@@ -468,6 +633,15 @@ public final class MallocAllocator implements Allocator, SlabInfoView {
 
     /** {@return the byte ladder, glibc's mallinfo2 and the thresholds} */
     public MallocStats mallocStats() {
+        lock();
+        try {
+            return mallocStatsLocked();
+        } finally {
+            unlock();
+        }
+    }
+
+    private MallocStats mallocStatsLocked() {
         long pageSize = memory.pageSize();
         long[] c = new long[6]; // allocated, ordblks, smblks, fsmblks, free heap bytes, metadata
         Set<Long> activePages = new HashSet<>();
@@ -504,16 +678,33 @@ public final class MallocAllocator implements Allocator, SlabInfoView {
     /** {@inheritDoc} The bins, largest first, as the kernel lists its newest caches first. */
     @Override
     public List<SlabInfo> slabInfo() {
-        List<SlabInfo> lines = new ArrayList<>();
-        for (SlabCache b : bins) {
-            lines.addFirst(new SlabInfo(b.name(), b.activeObjects(), b.slabs() * b.objectsPerSlab(), b.size(),
-                    b.objectsPerSlab(), 1, 0, 0, 0, b.fullSlabs() + b.partialSlabs(), b.slabs(), 0));
+        lock();
+        try {
+            List<SlabInfo> lines = new ArrayList<>();
+            for (SlabCache b : bins) {
+                Magazines m = b.magazines();
+                lines.addFirst(new SlabInfo(b.name(), b.activeObjects(), b.slabs() * b.objectsPerSlab(), b.size(),
+                        b.objectsPerSlab(), 1, m == null ? 0 : m.capacity(), m == null ? 0 : m.capacity(),
+                        m == null ? 0 : m.depotMax(), b.fullSlabs() + b.partialSlabs(), b.slabs(),
+                        m == null ? 0 : (long) m.fullMagazines() * m.capacity()));
+            }
+            return lines;
+        } finally {
+            unlock();
         }
-        return lines;
     }
 
     @Override
     public List<Violation> check() {
+        lock();
+        try {
+            return checkLocked();
+        } finally {
+            unlock();
+        }
+    }
+
+    private List<Violation> checkLocked() {
         List<Violation> violations = new ArrayList<>(heap.check());
         long slabs = 0;
         for (SlabCache bin : bins) {
@@ -524,7 +715,8 @@ public final class MallocAllocator implements Allocator, SlabInfoView {
         heap.walk(block -> {
             if (block.state() == BlockState.ALLOCATED && slabBin(block.payload()) != null) {
                 blocks[0]++;
-                if (block.byteSize() != SLAB_ALIGN || block.usable() < SLAB_SPAN) {
+                // memalign splits off a tail only if it can stand as a block (32 bytes here): 4096 or 4112 bytes
+                if (block.byteSize() < SLAB_ALIGN || block.byteSize() >= SLAB_ALIGN + 32 || block.usable() < SLAB_SPAN) {
                     violations.add(new Violation(block.address(), "M2: a slab's heap block is %d bytes, not a page"
                             .formatted(block.byteSize())));
                 }

@@ -19,13 +19,18 @@ package io.github.alloclab.malloc;
  *                         {@code sbrk} ({@code M_TRIM_THRESHOLD}); 0 never trims
  * @param growBytes        the least the heap grows by ({@code M_TOP_PAD} plus a page, roughly): a multiple of 16
  * @param maxEmptySlabs    empty slabs each bin keeps before giving the rest back to the heap, from 0 to 1024
+ * @param magazineRounds   objects per magazine of the per-thread layer in front of the bins (glibc's tcache plays
+ *                         this part, with 7), from 0 to 1024; 0 turns the layer off, and with it thread safety
  */
 public record MallocSettings(long smallMax, long mmapThreshold, long mmapThresholdMax, boolean dynamicThreshold,
-                             long trimThreshold, long growBytes, int maxEmptySlabs) {
+                             long trimThreshold, long growBytes, int maxEmptySlabs, int magazineRounds) {
 
-    /** glibc's thresholds (128 KiB, dynamic up to 32 MiB), bins up to 64 bytes, one empty slab kept per bin. */
+    /**
+     * glibc's thresholds (128 KiB, dynamic up to 32 MiB), bins up to 64 bytes, one empty slab kept per bin, and
+     * magazines of 16 rounds in front of the bins.
+     */
     public static final MallocSettings DEFAULTS = new MallocSettings(64, 128 * 1024, 32L << 20, true,
-            128 * 1024, 4096, 1);
+            128 * 1024, 4096, 1, 16);
 
     public MallocSettings {
         if (smallMax < 16 || smallMax > 1024 || MallocSizeClasses.size(MallocSizeClasses.classOf(smallMax)) != smallMax) {
@@ -46,6 +51,9 @@ public record MallocSettings(long smallMax, long mmapThreshold, long mmapThresho
         }
         if (maxEmptySlabs < 0 || maxEmptySlabs > 1024) {
             throw new IllegalArgumentException("maxEmptySlabs must be from 0 to 1024: " + maxEmptySlabs);
+        }
+        if (magazineRounds < 0 || magazineRounds > 1024) {
+            throw new IllegalArgumentException("magazineRounds must be from 0 to 1024: " + magazineRounds);
         }
     }
 }

@@ -103,8 +103,13 @@ public final class AllocatorRegistry {
                     PageSettings.DEFAULTS, PageAllocator::new))
             .register(new AllocatorSpec<>("slab",
                     "Bonwick's slab allocator: kmalloc caches of 16 B to 8 KiB with full, partial and empty slab lists,"
-                            + " free lists inside slabs, colouring and reaping; pages above (USENIX 1994)",
+                            + " free lists inside slabs, colouring, reaping, per-thread magazines; pages above"
+                            + " (USENIX 1994, 2001)",
                     SlabSettings.DEFAULTS, SlabAllocator::new))
+            .register(new AllocatorSpec<>("slab.nomagazine",
+                    "the slab allocator without its magazine layer: every object from a slab, every double free"
+                            + " caught by the slab's bitmap; single-threaded (Bonwick 1994)",
+                    SlabSettings.NO_MAGAZINES, SlabAllocator::new))
             .register(new AllocatorSpec<>("zone",
                     "Mach's zone allocator: kalloc zones of 16 B to 8 KiB, each a LIFO free list over chunks of pages,"
                             + " grown up to an enforced maximum, zone_gc under pressure; pages above (Mach zalloc, UMA)",

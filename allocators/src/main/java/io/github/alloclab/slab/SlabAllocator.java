@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 import java.util.function.LongConsumer;
 
@@ -130,6 +131,10 @@ public final class SlabAllocator implements Allocator, SlabInfoView {
     private int cacheCount;
     private final SlabCache descriptorCache;
     private final SlabCache[] kmalloc = new SlabCache[KMALLOC_SIZES.length];
+    /** With magazines: the lock every path but the magazine fast paths holds, and where magazines come from. */
+    private final ReentrantLock lock;
+    private final SlabCache magazineCache;
+    private final long magazineKey;
 
     private long largeBlocks;
     private long largeBytes;
@@ -153,8 +158,28 @@ public final class SlabAllocator implements Allocator, SlabInfoView {
             throw new IllegalArgumentException("pages of %d bytes are too small for slabs".formatted(pageSize));
         }
         this.descriptorCache = newCache("kmem_slab_cache", SlabLayout.DESCRIPTOR_BYTES, ALIGNMENT, null, null, true);
+        int rounds = settings.magazineRounds();
+        this.lock = rounds > 0 ? new ReentrantLock() : null;
+        this.magazineKey = ThreadLocalRandom.current().nextLong() | 2;
+        this.magazineCache = rounds > 0
+                ? newCache("kmem_magazine_" + rounds, 8 + 8L * rounds, ALIGNMENT, null, null, true) : null;
         for (int i = 0; i < KMALLOC_SIZES.length; i++) {
             kmalloc[i] = newCache(kmallocName(KMALLOC_SIZES[i]), KMALLOC_SIZES[i], ALIGNMENT, null, null, false);
+        }
+    }
+
+    /** The depot keeps this many full magazines per cache; more go back to the slabs. */
+    static final int DEPOT_MAX = 4;
+
+    private void lock() {
+        if (lock != null) {
+            lock.lock();
+        }
+    }
+
+    private void unlock() {
+        if (lock != null) {
+            lock.unlock();
         }
     }
 
@@ -190,12 +215,17 @@ public final class SlabAllocator implements Allocator, SlabInfoView {
             throw new IllegalArgumentException("objectSize must be from 1 to %d: %d"
                     .formatted(pageSize << settings.maxSlabOrder(), objectSize));
         }
-        for (int i = 0; i < cacheCount; i++) {
-            if (caches[i] != null && caches[i].name().equals(name)) {
-                throw new IllegalArgumentException("a cache named '" + name + "' exists already");
+        lock();
+        try {
+            for (int i = 0; i < cacheCount; i++) {
+                if (caches[i] != null && caches[i].name().equals(name)) {
+                    throw new IllegalArgumentException("a cache named '" + name + "' exists already");
+                }
             }
+            return newCache(name, objectSize, align, constructor, destructor, false);
+        } finally {
+            unlock();
         }
-        return newCache(name, objectSize, align, constructor, destructor, false);
     }
 
     private SlabCache newCache(String cacheName, long objectSize, long align, LongConsumer constructor,
@@ -209,16 +239,70 @@ public final class SlabAllocator implements Allocator, SlabInfoView {
         SlabCache cache = new SlabCache(cacheName, cacheCount, memory, slabSource, key, g,
                 settings.maxEmptySlabs(), constructor, destructor, g.offSlab() ? descriptorCache : null, internal);
         caches[cacheCount++] = cache;
+        if (lock != null && !internal && cache.usable() >= 16) {
+            cache.enableMagazines(settings.magazineRounds(), DEPOT_MAX, new Magazines.MagazineSource() {
+                @Override
+                public long allocate(long byteSize) {
+                    return magazineCache.alloc();
+                }
+
+                @Override
+                public void free(long address) {
+                    magazineCache.freeObject(address);
+                }
+            }, magazineKey, lock);
+        }
         return cache;
+    }
+
+    /** {@return an object of {@code cache}: a magazine's round without a lock, or one from the slab layer} */
+    private long allocFrom(SlabCache cache) {
+        Magazines m = cache.magazines();
+        if (m == null) {
+            return cache.alloc();
+        }
+        long p = m.alloc();
+        if (p != 0) {
+            return p;
+        }
+        lock();
+        try {
+            return m.allocSlow();
+        } finally {
+            unlock();
+        }
+    }
+
+    /** Frees {@code p} of the slab {@code slab} of {@code cache}: into a magazine without a lock, if it can. */
+    private void freeTo(SlabCache cache, long slab, long p) {
+        Magazines m = cache.magazines();
+        if (m == null) {
+            cache.free(slab, p);
+            return;
+        }
+        if (m.free(slab, p)) {
+            return;
+        }
+        lock();
+        try {
+            m.freeSlow(slab, p);
+        } finally {
+            unlock();
+        }
     }
 
     /** {@return an object of {@code cache}, or 0 when no memory is left} ({@code kmem_cache_alloc}) */
     public long cacheAlloc(SlabCache cache) {
         owned(cache);
-        long p = cache.alloc();
+        long p = allocFrom(cache);
         if (p == 0) {
-            reap();
-            p = cache.alloc();
+            lock();
+            try {
+                reap();
+                p = cache.alloc();
+            } finally {
+                unlock();
+            }
         }
         return p;
     }
@@ -230,12 +314,18 @@ public final class SlabAllocator implements Allocator, SlabInfoView {
      */
     public void cacheFree(SlabCache cache, long address) {
         owned(cache);
-        long slab = slabOf(address, "kmem_cache_free()");
+        long slab;
+        lock();
+        try {
+            slab = slabOf(address, "kmem_cache_free()");
+        } finally {
+            unlock();
+        }
         if (slab == 0 || caches[(int) memory.getLong(slab + CACHE)] != cache) {
             throw new HeapCorruptionException(CorruptionKind.INVALID_POINTER,
                     "kmem_cache_free(): not an object of cache " + cache.name(), address);
         }
-        cache.free(slab, address);
+        freeTo(cache, slab, address);
     }
 
     /**
@@ -248,12 +338,24 @@ public final class SlabAllocator implements Allocator, SlabInfoView {
         if (cache.internal() || Arrays.asList(kmalloc).contains(cache)) {
             throw new IllegalStateException("cache " + cache.name() + " belongs to the allocator");
         }
-        if (cache.activeObjects() != 0) {
-            throw new IllegalStateException("kmem_cache_destroy(%s): %d objects are still in use"
-                    .formatted(cache.name(), cache.activeObjects()));
+        lock();
+        try {
+            if (cache.inUse() != 0) {
+                throw new IllegalStateException("kmem_cache_destroy(%s): %d objects are still in use"
+                        .formatted(cache.name(), cache.inUse()));
+            }
+            if (cache.magazines() != null) {
+                cache.magazines().purge();
+            }
+            if (cache.activeObjects() != 0) {
+                throw new IllegalStateException("kmem_cache_destroy(%s): %d objects are in other threads' magazines"
+                        .formatted(cache.name(), cache.activeObjects()));
+            }
+            cache.reap();
+            caches[cache.id()] = null;
+        } finally {
+            unlock();
         }
-        cache.reap();
-        caches[cache.id()] = null;
     }
 
     private void owned(SlabCache cache) {
@@ -262,15 +364,31 @@ public final class SlabAllocator implements Allocator, SlabInfoView {
         }
     }
 
-    /** Destroys the empty slabs of every cache ({@code kmem_cache_reap}); {@return the slabs given back} */
+    /**
+     * Empties the depots and the calling thread's magazines into the slabs, then destroys the empty slabs of every
+     * cache ({@code kmem_cache_reap}); {@return the slabs given back}
+     */
     public long reap() {
-        long n = 0;
-        for (int i = 0; i < cacheCount; i++) {
-            if (caches[i] != null && caches[i] != descriptorCache) {
-                n += caches[i].reap();
+        lock();
+        try {
+            for (int i = 0; i < cacheCount; i++) {
+                if (caches[i] != null && caches[i].magazines() != null) {
+                    caches[i].magazines().purge();
+                }
             }
+            long n = 0;
+            for (int i = 0; i < cacheCount; i++) {
+                if (caches[i] != null && !caches[i].internal()) {
+                    n += caches[i].reap();
+                }
+            }
+            if (magazineCache != null) {
+                n += magazineCache.reap();
+            }
+            return n + descriptorCache.reap();
+        } finally {
+            unlock();
         }
-        return n + descriptorCache.reap();
     }
 
     /** {@return every live cache, oldest first} */
@@ -322,7 +440,7 @@ public final class SlabAllocator implements Allocator, SlabInfoView {
                 throw new IllegalArgumentException("byteSize must not be negative: " + byteSize);
             }
             SlabCache cache = kmalloc[KMALLOC_INDEX[(int) ((byteSize + 15) >>> 4)]];
-            long p = cache.alloc();
+            long p = allocFrom(cache);
             return p != 0 ? p : mallocShort(cache);
         }
         return large(byteSize, pageSize);
@@ -330,17 +448,22 @@ public final class SlabAllocator implements Allocator, SlabInfoView {
 
     /** Step 1 when the cache cannot grow: reap and retry, then borrow from a larger cache. */
     private long mallocShort(SlabCache cache) {
-        reap();
-        long p = cache.alloc();
-        if (p != 0) {
-            return p;
-        }
-        for (SlabCache larger : kmalloc) {
-            if (larger.size() > cache.size() && larger.hasFreeObject()) {
-                return larger.alloc();
+        lock();
+        try {
+            reap();
+            long p = cache.alloc();
+            if (p != 0) {
+                return p;
             }
+            for (SlabCache larger : kmalloc) {
+                if (larger.size() > cache.size() && larger.hasFreeObject()) {
+                    return larger.alloc();
+                }
+            }
+            return 0;
+        } finally {
+            unlock();
         }
-        return 0;
     }
 
     /** A run of pages for {@code byteSize} bytes aligned to {@code byteAlignment}; {@return it, or 0} */
@@ -348,15 +471,20 @@ public final class SlabAllocator implements Allocator, SlabInfoView {
         if (byteSize > MAX_REQUEST || byteAlignment > MAX_REQUEST) {
             return 0;
         }
-        long p = pages.memalign(byteAlignment, byteSize);
-        if (p == 0 && reap() > 0) {
-            p = pages.memalign(byteAlignment, byteSize);
+        lock();
+        try {
+            long p = pages.memalign(byteAlignment, byteSize);
+            if (p == 0 && reap() > 0) {
+                p = pages.memalign(byteAlignment, byteSize);
+            }
+            if (p != 0) {
+                largeBlocks++;
+                largeBytes += pages.runPages(p) * pageSize;
+            }
+            return p;
+        } finally {
+            unlock();
         }
-        if (p != 0) {
-            largeBlocks++;
-            largeBytes += pages.runPages(p) * pageSize;
-        }
-        return p;
     }
 
     @Override
@@ -396,10 +524,13 @@ public final class SlabAllocator implements Allocator, SlabInfoView {
     @Override
     public void free(long address) {
         long slab = address & pageMask;
-        if ((address & (ALIGNMENT - 1)) == 0 && readable(slab) && memory.getLong(slab + MAGIC) == (slab ^ key)) {
+        // Only a page below the break is probed without the lock: the mappings' table is not for sharing.
+        if ((address & (ALIGNMENT - 1)) == 0 && Long.compareUnsigned(slab - heapStart, memory.brk() - heapStart) < 0
+                && memory.getLong(slab + MAGIC) == (slab ^ key)) {
             int id = (int) memory.getLong(slab + CACHE);
-            if (id >= 0 && id < cacheCount && caches[id] != null) {
-                caches[id].free(slab, address);
+            SlabCache cache = id >= 0 && id < cacheCount ? caches[id] : null;
+            if (cache != null) {
+                freeTo(cache, slab, address);
                 return;
             }
         }
@@ -410,15 +541,23 @@ public final class SlabAllocator implements Allocator, SlabInfoView {
 
     /** Steps 2 and 3 of free: an off-slab object, or a run of pages. */
     private void freeSlow(long address) {
-        long slab = slabOf(address, "free()");
-        if (slab != 0) {
-            caches[(int) memory.getLong(slab + CACHE)].free(slab, address);
-            return;
+        SlabCache cache;
+        long slab;
+        lock();
+        try {
+            slab = slabOf(address, "free()");
+            if (slab == 0) {
+                long bytes = largeRunBytes(address, "free()");
+                pages.free(address);
+                largeBlocks--;
+                largeBytes -= bytes;
+                return;
+            }
+            cache = caches[(int) memory.getLong(slab + CACHE)];
+        } finally {
+            unlock();
         }
-        long bytes = largeRunBytes(address, "free()");
-        pages.free(address);
-        largeBlocks--;
-        largeBytes -= bytes;
+        freeTo(cache, slab, address);
     }
 
     /** {@return whether a word at {@code address} can be read: below the break, or inside a live mapping} */
@@ -480,16 +619,25 @@ public final class SlabAllocator implements Allocator, SlabInfoView {
         if (address == 0) {
             return malloc(byteSize);
         }
+        lock();
+        try {
+            return reallocLocked(address, byteSize);
+        } finally {
+            unlock();
+        }
+    }
+
+    private long reallocLocked(long address, long byteSize) {
         long slab = slabOf(address, "realloc()");
         long usable;
         if (slab != 0) {
             SlabCache cache = caches[(int) memory.getLong(slab + CACHE)];
-            if (!cache.isAllocated(slab, address)) {
+            if (!cache.isLive(slab, address)) {
                 throw new HeapCorruptionException(CorruptionKind.INVALID_POINTER, "realloc(): invalid pointer", address);
             }
             usable = cache.usable();
             if (byteSize == 0) {
-                cache.free(slab, address);
+                freeTo(cache, slab, address);
                 return 0;
             }
             if (byteSize <= usable) {
@@ -520,22 +668,36 @@ public final class SlabAllocator implements Allocator, SlabInfoView {
 
     @Override
     public long usableSize(long address) {
-        long slab = slabOf(address, "malloc_usable_size()");
-        if (slab != 0) {
-            SlabCache cache = caches[(int) memory.getLong(slab + CACHE)];
-            if (!cache.isAllocated(slab, address)) {
-                throw new HeapCorruptionException(CorruptionKind.INVALID_POINTER,
-                        "malloc_usable_size(): invalid pointer", address);
+        lock();
+        try {
+            long slab = slabOf(address, "malloc_usable_size()");
+            if (slab != 0) {
+                SlabCache cache = caches[(int) memory.getLong(slab + CACHE)];
+                if (!cache.isLive(slab, address)) {
+                    throw new HeapCorruptionException(CorruptionKind.INVALID_POINTER,
+                            "malloc_usable_size(): invalid pointer", address);
+                }
+                return cache.usable();
             }
-            return cache.usable();
+            return largeRunBytes(address, "malloc_usable_size()");
+        } finally {
+            unlock();
         }
-        return largeRunBytes(address, "malloc_usable_size()");
     }
 
     // ---- instruments ----------------------------------------------------------------------------------------
 
     @Override
     public HeapStats stats() {
+        lock();
+        try {
+            return statsLocked();
+        } finally {
+            unlock();
+        }
+    }
+
+    private HeapStats statsLocked() {
         long live = largeBlocks;
         long allocated = largeBytes;
         long usable = largeBytes;
@@ -546,10 +708,10 @@ public final class SlabAllocator implements Allocator, SlabInfoView {
             if (cache.internal()) {
                 continue;
             }
-            long free = cache.slabs() * cache.objectsPerSlab() - cache.activeObjects();
-            live += cache.activeObjects();
-            allocated += cache.activeObjects() * cache.size();
-            usable += cache.activeObjects() * cache.usable();
+            long free = cache.slabs() * cache.objectsPerSlab() - cache.inUse();
+            live += cache.inUse();
+            allocated += cache.inUse() * cache.size();
+            usable += cache.inUse() * cache.usable();
             freeBlocks += free;
             freeBytes += free * cache.size();
             if (free > 0) {
@@ -565,12 +727,29 @@ public final class SlabAllocator implements Allocator, SlabInfoView {
     /** {@inheritDoc} Caches are listed newest first, as the kernel does; internal caches included. */
     @Override
     public List<SlabInfo> slabInfo() {
-        List<SlabInfo> lines = new ArrayList<>();
-        for (SlabCache c : caches()) {
-            lines.addFirst(new SlabInfo(c.name(), c.activeObjects(), c.slabs() * c.objectsPerSlab(), c.size(),
-                    c.objectsPerSlab(), c.pagesPerSlab(), 0, 0, 0, c.fullSlabs() + c.partialSlabs(), c.slabs(), 0));
+        lock();
+        try {
+            List<SlabInfo> lines = new ArrayList<>();
+            for (SlabCache c : caches()) {
+                lines.addFirst(info(c, c.pagesPerSlab()));
+            }
+            return lines;
+        } finally {
+            unlock();
         }
-        return lines;
+    }
+
+    /**
+     * {@return a cache's slabinfo line} As in Linux's SLAB, objects in magazines count as active; the tunables
+     * are the magazine's rounds (limit and batchcount: a whole magazine moves at once) and the depot's most full
+     * magazines (sharedfactor), and sharedavail counts the objects in the depot.
+     */
+    static SlabInfo info(SlabCache c, long pagesPerSlab) {
+        Magazines m = c.magazines();
+        return new SlabInfo(c.name(), c.activeObjects(), c.slabs() * c.objectsPerSlab(), c.size(),
+                c.objectsPerSlab(), pagesPerSlab, m == null ? 0 : m.capacity(), m == null ? 0 : m.capacity(),
+                m == null ? 0 : m.depotMax(), c.fullSlabs() + c.partialSlabs(), c.slabs(),
+                m == null ? 0 : (long) m.fullMagazines() * m.capacity());
     }
 
     /**
@@ -579,6 +758,21 @@ public final class SlabAllocator implements Allocator, SlabInfoView {
      */
     @Override
     public void walk(Consumer<Block> visitor) {
+        lock();
+        try {
+            walkLocked(visitor);
+        } finally {
+            unlock();
+        }
+    }
+
+    private void walkLocked(Consumer<Block> visitor) {
+        java.util.Set<Long> inMagazines = new java.util.HashSet<>();
+        for (SlabCache c : caches()) {
+            if (c.magazines() != null) {
+                inMagazines.addAll(c.magazines().magazineObjects());
+            }
+        }
         pages.walk(block -> {
             if (block.state() != BlockState.ALLOCATED) {
                 visitor.accept(block);
@@ -589,13 +783,22 @@ public final class SlabAllocator implements Allocator, SlabInfoView {
             if (header == 0) {
                 visitor.accept(block);
             } else {
-                SlabWalk.slab(caches[(int) memory.getLong(header + CACHE)], header, visitor);
+                SlabWalk.slab(caches[(int) memory.getLong(header + CACHE)], header, inMagazines, visitor);
             }
         });
     }
 
     @Override
     public List<Violation> check() {
+        lock();
+        try {
+            return checkLocked();
+        } finally {
+            unlock();
+        }
+    }
+
+    private List<Violation> checkLocked() {
         List<Violation> violations = new ArrayList<>(pages.check());
         long slabs = 0;
         for (SlabCache cache : caches()) {

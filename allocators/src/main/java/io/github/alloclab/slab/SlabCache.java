@@ -101,6 +101,9 @@ public final class SlabCache {
     private final SlabCache descriptors;
     private final boolean internal;
 
+    /** The magazine layer in front of this cache, or null. */
+    private Magazines magazines;
+
     private long nextColour;
     private long partial;
     private long full;
@@ -164,6 +167,51 @@ public final class SlabCache {
         }
         Geometry g = Geometry.choose(objectSize, 16, false, slabAlign, span, Long.MAX_VALUE, 0, colourUnit);
         return new SlabCache(name, id, memory, source, key, g, maxEmpty, null, null, null, false);
+    }
+
+    /**
+     * Puts a magazine layer in front of this cache (Bonwick and Adams 2001).
+     *
+     * @param rounds   objects per magazine, at least 1
+     * @param depotMax the most full magazines the depot keeps
+     * @param source   where magazines come from
+     * @param key      the word a free object in a magazine holds at {@code p + 8}
+     * @param lock     the allocator's lock, held on every path but the magazine fast paths
+     * @throws IllegalStateException if objects are smaller than 16 bytes or the cache has magazines already
+     */
+    public Magazines enableMagazines(int rounds, int depotMax, Magazines.MagazineSource source, long key,
+                                     java.util.concurrent.locks.ReentrantLock lock) {
+        if (usable() < 16 || magazines != null || rounds < 1) {
+            throw new IllegalStateException("cache " + name + " cannot take magazines");
+        }
+        magazines = new Magazines(this, rounds, depotMax, source, key, lock);
+        return magazines;
+    }
+
+    /** {@return the magazine layer in front of this cache, or null} */
+    public Magazines magazines() {
+        return magazines;
+    }
+
+    /** {@return the header or descriptor of the slab holding object {@code p}} */
+    public long headerOf(long p) {
+        return offSlab ? source.owner(p) : p & -slabAlign;
+    }
+
+    /**
+     * {@return whether {@code p} is an object a caller holds: allocated from its slab and, with magazines, in no
+     * magazine}
+     */
+    public boolean isLive(long slab, long p) {
+        if (!isAllocated(slab, p)) {
+            return false;
+        }
+        return magazines == null || memory.getLong(p + 8) != magazines.key() || !magazines.holds(p);
+    }
+
+    /** {@return objects callers hold: out of the slabs and in no magazine} */
+    public long inUse() {
+        return magazines == null ? active : active - magazines.rounds();
     }
 
     // ---- geometry ---------------------------------------------------------------------------------------
@@ -506,12 +554,16 @@ public final class SlabCache {
 
     // ---- what views and the checker read ----------------------------------------------------------------
 
-    /** Reports the slab whose header is {@code header} as blocks: header, colour, objects, leftover. */
-    public void walkSlab(long header, java.util.function.Consumer<io.github.alloclab.allocator.Block> visitor) {
-        SlabWalk.slab(this, header, visitor);
+    /**
+     * Reports the slab whose header is {@code header} as blocks: header, colour, objects, leftover. Objects in
+     * {@code inMagazines} are free.
+     */
+    public void walkSlab(long header, java.util.Set<Long> inMagazines,
+                         java.util.function.Consumer<io.github.alloclab.allocator.Block> visitor) {
+        SlabWalk.slab(this, header, inMagazines, visitor);
     }
 
-    /** {@return the violations of C1 to C4 in this cache} */
+    /** {@return the violations of C1 to C4 in this cache, and of G1 to G3 in its magazines} */
     public java.util.List<io.github.alloclab.allocator.Violation> check() {
         return new SlabChecker(this, null).check();
     }

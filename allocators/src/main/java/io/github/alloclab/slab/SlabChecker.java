@@ -87,6 +87,9 @@ public final class SlabChecker {
             fail(cache.head(SlabList.PARTIAL), "C3: the slabs hold %d objects in use, the cache counts %d"
                     .formatted(active, cache.activeObjects()));
         }
+        if (cache.magazines() != null) {
+            violations.addAll(cache.magazines().check());
+        }
         if (cache.emptySlabs() > cache.maxEmpty()) {
             fail(cache.head(SlabList.EMPTY), "C3: %d empty slabs kept, at most %d allowed"
                     .formatted(cache.emptySlabs(), cache.maxEmpty()));

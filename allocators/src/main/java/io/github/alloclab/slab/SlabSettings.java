@@ -19,11 +19,14 @@ package io.github.alloclab.slab;
 public record SlabSettings(long chunkBytes, int maxSlabOrder, long offSlabMin, long colourBytes, int maxEmptySlabs,
                            int magazineRounds) {
 
-    /** 128 KiB chunks, slabs of up to 8 pages, off-slab from 512 bytes, 64-byte colours, one empty slab kept. */
-    public static final SlabSettings DEFAULTS = new SlabSettings(128 * 1024, 3, 512, 64, 1, 0);
+    /**
+     * 128 KiB chunks, slabs of up to 8 pages, off-slab from 512 bytes, 64-byte colours, one empty slab kept, and
+     * magazines of 16 rounds in front of the caches (Solaris has had them since 2001).
+     */
+    public static final SlabSettings DEFAULTS = new SlabSettings(128 * 1024, 3, 512, 64, 1, 16);
 
-    /** {@link #DEFAULTS} with a magazine layer of 16 rounds per magazine. */
-    public static final SlabSettings MAGAZINES = new SlabSettings(128 * 1024, 3, 512, 64, 1, 16);
+    /** {@link #DEFAULTS} without the magazine layer: the 1994 design, single-threaded. */
+    public static final SlabSettings NO_MAGAZINES = new SlabSettings(128 * 1024, 3, 512, 64, 1, 0);
 
     public SlabSettings {
         if (chunkBytes < 16 * 1024 || chunkBytes > 1L << 30 || Long.bitCount(chunkBytes) != 1) {

@@ -7,6 +7,7 @@ import static io.github.alloclab.slab.SlabLayout.FIRST;
 import io.github.alloclab.allocator.Block;
 import io.github.alloclab.allocator.BlockState;
 import io.github.alloclab.memory.MemorySource;
+import java.util.Set;
 import java.util.function.Consumer;
 
 /** Reports a slab as blocks, lowest address first: header and colour, every object, the leftover. */
@@ -19,7 +20,7 @@ final class SlabWalk {
      * Reports the slab whose header is {@code header}. Objects of an internal cache are metadata; so are the
      * header, the colour gap and the leftover.
      */
-    static void slab(SlabCache cache, long header, Consumer<Block> visitor) {
+    static void slab(SlabCache cache, long header, Set<Long> inMagazines, Consumer<Block> visitor) {
         MemorySource memory = cache.memory();
         long base = memory.getLong(header + BASE);
         long first = memory.getLong(header + FIRST);
@@ -34,7 +35,8 @@ final class SlabWalk {
         }
         for (int i = 0; i < n; i++) {
             long p = first + i * size;
-            boolean allocated = (memory.getLong(header + BITMAP + ((i >>> 6) << 3)) & 1L << i) != 0;
+            boolean allocated = (memory.getLong(header + BITMAP + ((i >>> 6) << 3)) & 1L << i) != 0
+                    && !inMagazines.contains(p);
             BlockState state = cache.internal() ? BlockState.METADATA
                     : allocated ? BlockState.ALLOCATED : BlockState.FREE;
             visitor.accept(new Block(p, size, p, state == BlockState.METADATA ? 0 : cache.usable(), state));

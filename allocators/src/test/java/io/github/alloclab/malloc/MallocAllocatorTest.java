@@ -127,7 +127,7 @@ class MallocAllocatorTest {
         long huge = heap.malloc(64L << 20);
         heap.free(huge);
         assertThat(heap.mmapThreshold()).as("never above mmapThresholdMax").isEqualTo(mapped);
-        MallocAllocator fixed = heap(new MallocSettings(64, 128 * 1024, 32L << 20, false, 128 * 1024, 4096, 1));
+        MallocAllocator fixed = heap(new MallocSettings(64, 128 * 1024, 32L << 20, false, 128 * 1024, 4096, 1, 16));
         fixed.free(fixed.malloc(300_000));
         assertThat(fixed.mmapThreshold()).isEqualTo(128 * 1024);
         assertThat(heap.check()).isEmpty();
@@ -151,7 +151,7 @@ class MallocAllocatorTest {
 
     @Test
     void emptySlabsGoBackToTheHeapForMediumRequests() {
-        MallocAllocator heap = heap(new MallocSettings(64, 128 * 1024, 32L << 20, true, 0, 4096, 0));
+        MallocAllocator heap = heap(new MallocSettings(64, 128 * 1024, 32L << 20, true, 0, 4096, 0, 0));
         List<Long> small = new ArrayList<>();
         for (int i = 0; i < 500; i++) {
             small.add(heap.malloc(16));
@@ -257,7 +257,7 @@ class MallocAllocatorTest {
 
     @Test
     void theCheckerFindsPlantedCorruption() {
-        MallocAllocator heap = heap();
+        MallocAllocator heap = heap(new MallocSettings(64, 128 * 1024, 32L << 20, true, 128 * 1024, 4096, 1, 0));
         long p = heap.malloc(32);
         long q = heap.malloc(32);
         heap.free(q);
@@ -267,5 +267,24 @@ class MallocAllocatorTest {
         long slab = p & -P;
         heap.memory().putLong(slab + 40, 5);
         assertThat(heap.check()).extracting(Violation::message).anyMatch(v -> v.contains("C2:"));
+    }
+
+    @Test
+    void magazinesServeTheFastPathAndTheCheckerSeesIntoThem() {
+        MallocAllocator heap = heap();
+        SlabCache bin = heap.bins().get(MallocSizeClasses.classOf(40));
+        long p = heap.malloc(40);
+        long q = heap.malloc(40);
+        heap.free(q);
+        heap.free(p);
+        assertThat(bin.magazines().rounds()).as("both in the thread's loaded magazine").isEqualTo(2);
+        assertThat(bin.activeObjects()).as("out of the slab all the same").isEqualTo(2);
+        assertThat(heap.stats().liveBlocks()).isZero();
+        assertThat(heap.malloc(40)).as("last in, first out").isEqualTo(p);
+        assertThat(heap.slabInfo()).anySatisfy(line -> assertThat(line.line()).startsWith("malloc-48 ")
+                .contains(": tunables   16   16    4 :"));
+        heap.memory().putLong(q + 8, 0); // a write into a freed object erases its key
+        assertThat(heap.check()).extracting(Violation::message)
+                .anyMatch(v -> v.contains("G1: a round of a loaded magazine is not an allocated object"));
     }
 }

@@ -31,8 +31,9 @@ class SlabAllocatorTest {
         return heap;
     }
 
+    /** Without magazines: the slab layer itself, whose every step the tests below can see. */
     private SlabAllocator heap() {
-        return heap(SlabSettings.DEFAULTS, MemorySettings.DEFAULTS);
+        return heap(SlabSettings.NO_MAGAZINES, MemorySettings.DEFAULTS);
     }
 
     @AfterEach
