@@ -60,15 +60,17 @@ import java.util.function.Consumer;
  *       {@code NULL}.</li>
  *   <li>Place: if {@code s - asize >= minBlock}, split; the low part is allocated, the high part stays free
  *       and takes the split block's place in an explicit list (another class's list in a segregated one).
- *       Otherwise the whole block is allocated. Set the {@code p} bit of the block above.</li>
+ *       Otherwise the whole block is allocated. Set the {@code p} bit of the block above (in a layout
+ *       without allocated footers; with them, the footer below tells).</li>
  * </ol>
  * <b>free(p)</b>
  * <ol>
  *   <li>Validate {@code p} before changing anything: aligned, inside the heap (or a live mapping), tag
- *       allocated, size sane, footer equal to the tag, {@code p} bit of the next block set. Otherwise throw
+ *       allocated, size sane, footer equal to the tag, (without footers) {@code p} bit of the next block set.
+ *       Otherwise throw
  *       {@link HeapCorruptionException} with glibc's wording.</li>
  *   <li>Mark the block free (tag and footer), clear the {@code p} bit of the block above.</li>
- *   <li>Coalesce: immediately with both neighbours (through the {@code p} bit and the footer below), or not
+ *   <li>Coalesce: immediately with both neighbours (through the {@code p} bit or the footer below), or not
  *       now (deferred, none), or by malloc.py's pass over the list. Insert the block in its list.</li>
  *   <li>If the top block is free and at least {@code trimThreshold}, give it back with {@code sbrk(-s)}.</li>
  * </ol>
@@ -82,7 +84,7 @@ import java.util.function.Consumer;
  *  I1  firstBlock + sum(s(b) for every block b) = epilogue = brk - h                 (the walk lands on brk)
  *  I2  s(b) >= minBlock,  s(b) mod a = 0,  (b + h) mod a = 0
  *  I3  free(b) or allocatedFooters  implies  footer(b) = tag(b)
- *  I4  p bit of b = allocated(block below b)
+ *  I4  without allocated footers: p bit of b = allocated(block below b); with them, p = 0
  *  I5  immediate coalescing:  free(b) implies allocated(next(b))           (no two free blocks are adjacent)
  *  I6  {blocks on the lists} = {free blocks of the walk}, each once, on the list of its size class
  *  I7  next(prev(b)) = b and prev(next(b)) = b for every listed b; links are 0 or free blocks of the heap
@@ -122,6 +124,11 @@ public final class FirstFitAllocator implements Allocator {
     final long align;
     /** Bytes of footer in an allocated block: 8 or 0. */
     final long footer;
+    /**
+     * Whether tags carry the {@code p} bit: only without footers in allocated blocks. With them, the footer
+     * below a block says whether that block is allocated, and {@code p} stays 0 (CS:APP's classic layout).
+     */
+    final boolean prevBits;
     final long minBlock;
     final boolean checked;
     /** Checked mode: bytes from {@code b + h} to the payload (size word and leading red zone); else 0. */
@@ -133,6 +140,10 @@ public final class FirstFitAllocator implements Allocator {
     final long heapStart;
     final long firstBlock;
     final boolean fixedHeap;
+    private final long mmapThreshold;
+    /** A free top block this large or larger goes back to the kernel; {@code Long.MAX_VALUE} never trims. */
+    private long trimThreshold;
+    private final long chunkBytes;
     /** The free lists, or {@code null} for an implicit list. */
     final FreeLists lists;
     final MappedBlocks mapped;
@@ -141,8 +152,6 @@ public final class FirstFitAllocator implements Allocator {
 
     /** Start of the epilogue, always {@code brk - h}. */
     long epilogue;
-    /** A free top block this large or larger goes back to the kernel; settable, as glibc's {@code mallopt}. */
-    private long trimThreshold;
     /** Next fit on an implicit list: where the next search starts. */
     private long rover;
     /** Deferred coalescing: whether a block was freed since the last sweep (glibc's {@code have_fastchunks}). */
@@ -169,13 +178,16 @@ public final class FirstFitAllocator implements Allocator {
         this.h = settings.headerBytes();
         this.align = settings.alignment();
         this.footer = settings.allocatedFooters() ? WORD : 0;
+        this.prevBits = footer == 0;
         this.minBlock = FirstFitLayout.minBlock(h, align);
         this.checked = settings.checked();
         this.lead = checked ? roundUp(WORD + settings.redZoneBytes(), align) : 0;
         this.trailer = checked ? settings.redZoneBytes() : 0;
         this.offset = h + lead;
         this.fixedHeap = settings.heapBytes() > 0;
-        this.trimThreshold = settings.trimThreshold();
+        this.mmapThreshold = settings.mmapThreshold() > 0 ? settings.mmapThreshold() : Long.MAX_VALUE;
+        this.trimThreshold = fixedHeap || settings.trimThreshold() == 0 ? Long.MAX_VALUE : settings.trimThreshold();
+        this.chunkBytes = settings.chunkBytes();
         this.lists = index == FreeIndex.IMPLICIT ? null : new FreeLists(memory, h, index, fit, settings.order());
         this.mapped = new MappedBlocks(memory, align, checked, settings.redZoneBytes());
         this.guards = new BlockGuards(this);
@@ -193,18 +205,18 @@ public final class FirstFitAllocator implements Allocator {
         if (memory.sbrk(firstBlock + h - start) == MemorySource.FAILED) {
             throw new IllegalArgumentException("the heap limit is too small for even an empty heap");
         }
-        long prologueTag = pack(h + WORD, true, true);
+        long prologueTag = tagOf(h + WORD, true, true);
         memory.putLong(prologue + h - WORD, prologueTag);
         memory.putLong(prologue + h, prologueTag);
         this.epilogue = firstBlock;
-        memory.putLong(tagAddress(epilogue), pack(0, true, true));
+        memory.putLong(tagAddress(epilogue), tagOf(0, true, true));
         if (fixedHeap) {
             long bytes = settings.heapBytes();
             if (memory.sbrk(bytes) == MemorySource.FAILED) {
                 throw new IllegalArgumentException("the heap limit is too small for a fixed heap of %d bytes".formatted(bytes));
             }
             epilogue = firstBlock + bytes;
-            memory.putLong(tagAddress(epilogue), pack(0, true, false));
+            memory.putLong(tagAddress(epilogue), tagOf(0, true, false));
             if (checked) {
                 memory.fill(firstBlock, bytes, Guards.POISON);
             }
@@ -252,7 +264,7 @@ public final class FirstFitAllocator implements Allocator {
         if (bytes < 0) {
             throw new IllegalArgumentException("trimThreshold must not be negative: " + bytes);
         }
-        this.trimThreshold = bytes;
+        this.trimThreshold = fixedHeap || bytes == 0 ? Long.MAX_VALUE : bytes;
     }
 
     /** {@return the bytes of the free block at the top of the heap, 0 if the top block is in use: glibc's keepcost} */
@@ -286,8 +298,18 @@ public final class FirstFitAllocator implements Allocator {
         return memory.getLong(b + h - WORD);
     }
 
+    /** {@return a tag; the {@code p} bit only where tags carry it} */
+    long tagOf(long size, boolean allocated, boolean prevAllocated) {
+        return pack(size, allocated, prevBits && prevAllocated);
+    }
+
+    /** {@return whether the block right below {@code b} is allocated: from the {@code p} bit, or its footer} */
+    boolean allocatedBelow(long b) {
+        return prevBits ? isPrevAllocated(tag(b)) : isAllocated(memory.getLong(b - WORD));
+    }
+
     private void writeTags(long b, long size, boolean allocated, boolean prevAllocated) {
-        long tag = pack(size, allocated, prevAllocated);
+        long tag = tagOf(size, allocated, prevAllocated);
         memory.putLong(b + h - WORD, tag);
         if (!allocated || footer != 0) {
             memory.putLong(b + size - WORD, tag);
@@ -295,6 +317,9 @@ public final class FirstFitAllocator implements Allocator {
     }
 
     private void setPrevAllocated(long b, boolean prevAllocated) {
+        if (!prevBits) {
+            return;
+        }
         long tag = tag(b);
         long updated = prevAllocated ? tag | FirstFitLayout.PREV_ALLOCATED : tag & ~FirstFitLayout.PREV_ALLOCATED;
         memory.putLong(b + h - WORD, updated);
@@ -306,7 +331,7 @@ public final class FirstFitAllocator implements Allocator {
 
     /** {@return the start of the block that ends at {@code b} if that block is free, else 0} */
     private long freeBlockBelow(long b) {
-        return isPrevAllocated(tag(b)) ? 0 : b - size(memory.getLong(b - WORD));
+        return allocatedBelow(b) ? 0 : b - size(memory.getLong(b - WORD));
     }
 
     private void insert(long b) {
@@ -331,7 +356,7 @@ public final class FirstFitAllocator implements Allocator {
         if (byteSize > MAX_REQUEST) {
             return 0;
         }
-        if (settings.mmapThreshold() > 0 && byteSize >= settings.mmapThreshold()) {
+        if (byteSize >= mmapThreshold) {
             long p = mapped.allocate(byteSize, align);
             if (p != 0) {
                 return p;
@@ -455,7 +480,7 @@ public final class FirstFitAllocator implements Allocator {
             }
         }
         long need = asize - have;
-        long grow = Math.max(need, settings.chunkBytes());
+        long grow = Math.max(need, chunkBytes);
         if (memory.sbrk(grow) == MemorySource.FAILED) {
             grow = need;
             if (memory.sbrk(grow) == MemorySource.FAILED) {
@@ -469,7 +494,7 @@ public final class FirstFitAllocator implements Allocator {
             long from = top != 0 ? old - WORD : old;
             memory.fill(from, epilogue - from, Guards.POISON);
         }
-        memory.putLong(tagAddress(epilogue), pack(0, true, false));
+        memory.putLong(tagAddress(epilogue), tagOf(0, true, false));
         long b = old;
         long size = grow;
         if (top != 0) {
@@ -559,15 +584,23 @@ public final class FirstFitAllocator implements Allocator {
     /** Coalesces the free, unlisted block {@code b} as the policy says, lists it, and trims the top. */
     private void release(long b) {
         switch (coalescing) {
-            case IMMEDIATE -> insert(coalesceNeighbours(b));
+            case IMMEDIATE -> b = coalesceNeighbours(b);
             case LIST -> {
                 insert(b);
                 coalesceListNeighbours();
+                unswept = true;
+                if (trimThreshold != Long.MAX_VALUE) {
+                    trimTop(); // the pass may have merged b into any block: look at the top itself
+                }
+                return;
             }
-            case DEFERRED, NONE -> insert(b);
+            case DEFERRED, NONE -> { }
         }
+        insert(b);
         unswept = true;
-        trimTop();
+        if (b + size(tag(b)) == epilogue && trimThreshold != Long.MAX_VALUE) {
+            trimTop();
+        }
     }
 
     /** Merges the free, unlisted block {@code b} with free neighbours; {@return the merged block} */
@@ -582,7 +615,7 @@ public final class FirstFitAllocator implements Allocator {
             absorb(b, next);
             size += size(nextTag);
         }
-        if (!prevAllocated) {
+        if (!allocatedBelow(b)) {
             long prev = b - size(memory.getLong(b - WORD));
             unlink(prev);
             absorb(prev, b);
@@ -667,9 +700,6 @@ public final class FirstFitAllocator implements Allocator {
 
     /** Gives a large free top block back to the kernel. */
     private void trimTop() {
-        if (fixedHeap || trimThreshold == 0) {
-            return;
-        }
         long top = freeBlockBelow(epilogue);
         if (top == 0 || epilogue - top < trimThreshold) {
             return;
@@ -679,7 +709,7 @@ public final class FirstFitAllocator implements Allocator {
         unlink(top);
         memory.sbrk(-size);
         epilogue = top;
-        memory.putLong(tagAddress(epilogue), pack(0, true, prevAllocated));
+        memory.putLong(tagAddress(epilogue), tagOf(0, true, prevAllocated));
         if (rover >= epilogue) {
             rover = firstBlock;
         }
@@ -720,7 +750,7 @@ public final class FirstFitAllocator implements Allocator {
             }
             throw new HeapCorruptionException(CorruptionKind.INVALID_SIZE, call + ": invalid size", p);
         }
-        if (!isPrevAllocated(tag(b + size))) {
+        if (prevBits && !isPrevAllocated(tag(b + size))) {
             if (checked) {
                 return badPointer(p, call);
             }
@@ -818,7 +848,7 @@ public final class FirstFitAllocator implements Allocator {
             if (checked) {
                 memory.fill(old, epilogue - old, Guards.POISON);
             }
-            memory.putLong(tagAddress(epilogue), pack(0, true, true));
+            memory.putLong(tagAddress(epilogue), tagOf(0, true, true));
             writeTags(b, asize, true, prevAllocated);
             rearm(b, address, byteSize);
             return address;
@@ -890,7 +920,7 @@ public final class FirstFitAllocator implements Allocator {
         if (byteSize > MAX_REQUEST || byteAlignment > MAX_REQUEST) {
             return 0;
         }
-        if (settings.mmapThreshold() > 0 && byteSize >= settings.mmapThreshold()) {
+        if (byteSize >= mmapThreshold) {
             long p = mapped.allocate(byteSize, byteAlignment);
             if (p != 0) {
                 return p;

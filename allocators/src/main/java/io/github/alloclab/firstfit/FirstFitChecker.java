@@ -4,7 +4,6 @@ import static io.github.alloclab.firstfit.FirstFitLayout.WORD;
 import static io.github.alloclab.firstfit.FirstFitLayout.isAllocated;
 import static io.github.alloclab.firstfit.FirstFitLayout.isMmapped;
 import static io.github.alloclab.firstfit.FirstFitLayout.isPrevAllocated;
-import static io.github.alloclab.firstfit.FirstFitLayout.pack;
 import static io.github.alloclab.firstfit.FirstFitLayout.size;
 
 import io.github.alloclab.allocator.Violation;
@@ -54,7 +53,7 @@ final class FirstFitChecker {
                     .formatted(epilogue + h, memory.brk())));
         }
         long prologue = heap.firstBlock - h - WORD;
-        long prologueTag = pack(h + WORD, true, true);
+        long prologueTag = heap.tagOf(h + WORD, true, true);
         if (memory.getLong(prologue + h - WORD) != prologueTag || memory.getLong(prologue + h) != prologueTag) {
             found.add(new Violation(prologue, "the prologue's header or footer was overwritten"));
         }
@@ -64,7 +63,7 @@ final class FirstFitChecker {
         }
         Set<Long> freeBlocks = new HashSet<>();
         long b = walkBlocks(freeBlocks);
-        if (b == epilogue && isPrevAllocated(epilogueTag) != lastAllocated) {
+        if (b == epilogue && heap.prevBits && isPrevAllocated(epilogueTag) != lastAllocated) {
             found.add(new Violation(epilogue, "the epilogue's p bit disagrees with the block below it"));
         }
         if (heap.lists != null) {
@@ -101,7 +100,10 @@ final class FirstFitChecker {
                 found.add(new Violation(b, "header 0x%x does not match footer 0x%x"
                         .formatted(tag, memory.getLong(b + size - WORD))));
             }
-            if (isPrevAllocated(tag) != lastAllocated) {
+            if (!heap.prevBits && isPrevAllocated(tag)) {
+                found.add(new Violation(b, "a p bit is set, but with allocated footers tags carry none"));
+            }
+            if (heap.prevBits && isPrevAllocated(tag) != lastAllocated) {
                 found.add(new Violation(b, "the p bit says the block below is %s, but it is %s".formatted(
                         isPrevAllocated(tag) ? "allocated" : "free", lastAllocated ? "allocated" : "free")));
             }

@@ -10,7 +10,8 @@ package io.github.alloclab.firstfit;
  *  |            block size (a multiple of 8)       | m  | p  | a  |
  *  +-----------------------------------------------+----+----+----+
  *  a = 1: this block is allocated
- *  p = 1: the block just below this one is allocated (so it has no footer to read)
+ *  p = 1: the block just below this one is allocated (so it has no footer to read); kept only when
+ *         allocated blocks have no footer: with footers, the footer below tells, and p stays 0
  *  m = 1: this block is a mapping of its own, made by mmap (its tag sits right below the payload, and the heap walk never sees it)
  * </pre>
  *

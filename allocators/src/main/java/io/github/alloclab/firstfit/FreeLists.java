@@ -34,6 +34,7 @@ final class FreeLists {
     private final ListOrder order;
     private final Fit fit;
     private final boolean segregated;
+    private final boolean bySize;
     private final long[] heads;
     private final long[] tails;
     private final long[] nonEmpty;
@@ -51,6 +52,7 @@ final class FreeLists {
         this.order = order;
         this.fit = fit;
         this.segregated = index == FreeIndex.SEGREGATED;
+        this.bySize = order.bySize();
         int lists = segregated ? SizeClasses.COUNT : 1;
         this.heads = new long[lists];
         this.tails = new long[lists];
@@ -91,8 +93,9 @@ final class FreeLists {
         return sorted;
     }
 
+    /** {@return whether the non-empty bitmap marks the list; an explicit list keeps no bitmap} */
     boolean isNonEmpty(int list) {
-        return (nonEmpty[list >>> 6] & (1L << list)) != 0;
+        return segregated ? (nonEmpty[list >>> 6] & (1L << list)) != 0 : heads[list] != 0;
     }
 
     /** {@return the blocks the last {@link #find} looked at} */
@@ -108,8 +111,7 @@ final class FreeLists {
 
     /** Puts the free block {@code b} (its tag already written) on its list, where the order says. */
     void insert(long b) {
-        long size = size(b);
-        int list = listOf(size);
+        int list = segregated ? SizeClasses.classOf(size(b)) : 0;
         switch (order) {
             case LIFO -> linkAfter(list, 0, b);
             case FIFO -> linkAfter(list, tails[list], b);
@@ -126,7 +128,7 @@ final class FreeLists {
                     sortStably(list);
                     sorted = true;
                 } else {
-                    linkAfter(list, sortedPlace(list, size), b);
+                    linkAfter(list, sortedPlace(list, size(b)), b);
                 }
             }
         }
@@ -171,12 +173,14 @@ final class FreeLists {
         } else {
             memory.putLong(next + prevOffset, b);
         }
-        nonEmpty[list >>> 6] |= 1L << list;
+        if (segregated) {
+            nonEmpty[list >>> 6] |= 1L << list;
+        }
     }
 
     /** Takes the free block {@code b} off its list; its tag must still hold the size it was inserted with. */
     void unlink(long b) {
-        int list = listOf(size(b));
+        int list = segregated ? SizeClasses.classOf(size(b)) : 0;
         long next = next(b);
         long prev = prev(b);
         if (prev == 0) {
@@ -189,7 +193,7 @@ final class FreeLists {
         } else {
             memory.putLong(next + prevOffset, prev);
         }
-        if (heads[list] == 0) {
+        if (segregated && heads[list] == 0) {
             nonEmpty[list >>> 6] &= ~(1L << list);
         }
         if (rover == b) {
@@ -219,7 +223,7 @@ final class FreeLists {
         if (rover == old) {
             rover = rest;
         }
-        if (sorted && order.bySize()) {
+        if (bySize && sorted) {
             long size = size(rest);
             sorted = order == ListOrder.SIZE_ASC ? prev == 0 || size(prev) <= size : next == 0 || size(next) <= size;
         }
@@ -227,7 +231,7 @@ final class FreeLists {
 
     /** Notes that the listed block {@code b} grew in place (explicit lists only). */
     void resized(long b) {
-        if (sorted && order.bySize()) {
+        if (bySize && sorted) {
             long size = size(b);
             long next = next(b);
             long prev = prev(b);

@@ -62,7 +62,8 @@ class FirstFitCheckerTest {
 
     @Test
     void aFreeBlockOnTheWrongSizeClassListAndAnUnlistedOne() {
-        var settings = FirstFitSettings.DEFAULTS.withIndex(FreeIndex.SEGREGATED).withFit(Fit.BEST);
+        var settings = FirstFitSettings.DEFAULTS.withIndex(FreeIndex.SEGREGATED).withFit(Fit.BEST)
+                .withAllocatedFooters(false);
         try (var heap = heap(settings)) {
             long a = heap.malloc(48); // a 64-byte block
             heap.malloc(48);
