@@ -17,6 +17,9 @@ module io.github.alloclab.simulator {
     exports io.github.alloclab.generate;
     exports io.github.alloclab.record;
     exports io.github.alloclab.cli;
+    exports io.github.alloclab.elf;
+    exports io.github.alloclab.process;
+    exports io.github.alloclab.layout;
     exports io.github.alloclab.stack;
 
     opens io.github.alloclab.cli to info.picocli, com.fasterxml.jackson.databind;

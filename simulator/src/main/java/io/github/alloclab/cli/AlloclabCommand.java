@@ -18,7 +18,9 @@ import picocli.CommandLine.UnmatchedArgumentException;
         description = {"A malloc/heap allocator laboratory: replay real malloc traces on allocators that keep",
                 "their headers and free lists in off-heap memory, and compare them."},
         subcommands = {CompareCommand.class, ReplayCommand.class, ListCommand.class, ConvertCommand.class,
-                GenerateCommand.class, RecordCommand.class, BuddyInfoCommand.class,
+                GenerateCommand.class, RecordCommand.class,
+                SizeCommand.class, ReadElfCommand.class, MapsCommand.class, PmapCommand.class,
+                LayoutCommand.class, FaultCommand.class, BuddyInfoCommand.class,
                 CommandLine.HelpCommand.class},
         footer = {"", "Exit codes: 0 ok, 1 an allocator failed a replay check, 2 bad input or usage, 3 internal error."})
 public final class AlloclabCommand implements Callable<Integer> {

@@ -36,7 +36,7 @@ final class CompareCommand implements Callable<Integer> {
                 ? BundledTraces.all()
                 : traces.stream().map(t -> ReplayCommand.source(t).withFormat(selection.traceFormat)).toList();
         List<ReplayResult> results = ReplayCommand.run(sources, selection.allocators, Map.of(),
-                selection.noTiming ? ReplayOptions.UNTIMED : ReplayOptions.DEFAULTS);
+                selection.noTiming ? ReplayOptions.UNTIMED : ReplayOptions.DEFAULTS, selection.memory);
         ReplayReport.print(results, selection.format, true, spec.commandLine().getOut());
         return ReplayCommand.exitCode(results);
     }

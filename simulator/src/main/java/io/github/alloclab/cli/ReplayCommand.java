@@ -51,14 +51,15 @@ final class ReplayCommand implements Callable<Integer> {
     public Integer call() {
         List<TraceSource> sources = traces.stream().map(t -> source(t).withFormat(selection.traceFormat)).toList();
         List<ReplayResult> results = run(sources, selection.allocators, settings,
-                (selection.noTiming ? ReplayOptions.UNTIMED : ReplayOptions.DEFAULTS).withCheckEveryOp(checkEveryOp));
+                (selection.noTiming ? ReplayOptions.UNTIMED : ReplayOptions.DEFAULTS).withCheckEveryOp(checkEveryOp),
+                selection.memory);
         ReplayReport.print(results, selection.format, false, spec.commandLine().getOut());
         return exitCode(results);
     }
 
     /** Replays every trace on every allocator (all registered ones if none are named). */
     static List<ReplayResult> run(List<TraceSource> traces, List<String> allocatorNames,
-                                  Map<String, String> settings, ReplayOptions options) {
+                                  Map<String, String> settings, ReplayOptions options, MemoryChoice memory) {
         AllocatorRegistry registry = AllocatorRegistry.standard();
         List<String> names = allocatorNames.isEmpty() ? registry.names() : allocatorNames;
         names.forEach(registry::spec); // unknown names fail before any work is done
@@ -72,7 +73,7 @@ final class ReplayCommand implements Callable<Integer> {
                 PreparedTrace trace = prepared.get(i);
                 prepared.set(i, null); // its packed arrays can go once its replays are done
                 for (String name : names) {
-                    results.add(replayer.replay(trace, name, () -> registry.create(name, settings)));
+                    results.add(replayer.replay(trace, name, () -> registry.create(name, memory.create(), settings)));
                 }
             }
         }

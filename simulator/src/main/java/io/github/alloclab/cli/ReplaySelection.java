@@ -26,4 +26,9 @@ final class ReplaySelection {
 
     @Option(names = "--no-timing", description = "Skip the timed runs: check only (ops/s is then 0).")
     boolean noTiming;
+
+    @Option(names = "--memory", paramLabel = "SOURCE", defaultValue = "flat",
+            description = "flat (fast; resident memory estimated from touched pages) or simulated (page tables: "
+                    + "resident memory and page faults counted exactly, every access checked) (default: ${DEFAULT-VALUE}).")
+    MemoryChoice memory;
 }

@@ -4,6 +4,7 @@ import io.github.alloclab.allocator.Allocator;
 import io.github.alloclab.allocator.Violation;
 import io.github.alloclab.memory.FlatMemorySource;
 import io.github.alloclab.memory.MemorySource;
+import io.github.alloclab.memory.SimulatedMemorySource;
 import io.github.alloclab.metrics.ByteLadder;
 import io.github.alloclab.metrics.Fragmentation;
 import io.github.alloclab.metrics.FragmentationTracker;
@@ -169,6 +170,30 @@ public final class Replayer {
         }
     }
 
+    /**
+     * {@return the memory source's own page accounting, or {@code null}}: a source that implements
+     * {@link PageAccounting}, or the simulated source, whose page table counts resident pages and faults exactly.
+     */
+    static PageAccounting pageAccounting(MemorySource memory) {
+        if (memory instanceof PageAccounting pages) {
+            return pages;
+        }
+        if (memory instanceof SimulatedMemorySource simulated) {
+            return new PageAccounting() {
+                @Override
+                public long residentBytes() {
+                    return simulated.residentBytes();
+                }
+
+                @Override
+                public long pageFaults() {
+                    return simulated.minorFaults();
+                }
+            };
+        }
+        return null;
+    }
+
     /** Times one run that reads the trace as it goes: for traces too long to pack. */
     private static double streamingOpsPerSecond(TraceSource trace, Supplier<Allocator> allocators, long ops,
                                                 long footprint) {
@@ -254,7 +279,7 @@ public final class Replayer {
             this.progress = progress;
             this.limit = limit;
             this.tracker = new FragmentationTracker(memory.peakFootprintBytes());
-            this.accounting = memory instanceof PageAccounting pages ? pages : null;
+            this.accounting = pageAccounting(memory);
             this.touched = accounting == null ? new TouchedPages(memory) : null;
             // Sampling one allocation walks the heap twice, about 2 * (live blocks) visits; stay in budget.
             long budget = SAMPLING_BUDGET_BASE + SAMPLING_BUDGET_PER_OP * profile.ops();
