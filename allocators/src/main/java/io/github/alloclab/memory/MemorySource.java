@@ -27,8 +27,9 @@ import java.lang.foreign.MemorySegment;
  *   <li>Memory that {@code sbrk} or {@code mmap} hands out reads as zero, as fresh pages from a kernel do,
  *       even where it was used and released before.</li>
  *   <li>Loads and stores take addresses inside the heap or a mapping. A source may check them (the
- *       simulated source faults on an address outside any mapping) or may not (the flat source only stops
- *       accesses outside its reservations).</li>
+ *       {@linkplain SimulatedMemorySource simulated source} throws {@link SegmentationFault} for an address
+ *       outside any mapping or without the permission) or may not (the flat source only stops accesses
+ *       outside its reservations, with {@link IndexOutOfBoundsException}).</li>
  *   <li>Sources are single-threaded, like the allocators that own them, unless an implementation says
  *       otherwise. {@link #close()} releases the off-heap memory at once.</li>
  * </ul>
@@ -110,6 +111,17 @@ public interface MemorySource extends AutoCloseable {
     byte getByte(long address);
 
     void putByte(long address, byte value);
+
+    /** {@return the 2-byte little-endian value at {@code address}} */
+    default short getShort(long address) {
+        return (short) (getByte(address) & 0xff | getByte(address + 1) << 8);
+    }
+
+    /** Stores a 2-byte little-endian value at {@code address}. */
+    default void putShort(long address, short value) {
+        putByte(address, (byte) value);
+        putByte(address + 1, (byte) (value >> 8));
+    }
 
     int getInt(long address);
 

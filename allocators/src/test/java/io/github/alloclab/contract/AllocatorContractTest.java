@@ -8,7 +8,6 @@ import io.github.alloclab.allocator.AllocationFailedException;
 import io.github.alloclab.allocator.AllocatorSegmentAllocator;
 import io.github.alloclab.allocator.BlockState;
 import io.github.alloclab.allocator.HeapCorruptionException;
-import io.github.alloclab.memory.FlatMemorySource;
 import io.github.alloclab.memory.MemorySettings;
 import io.github.alloclab.registry.AllocatorRegistry;
 import java.lang.foreign.MemorySegment;
@@ -23,18 +22,24 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.Parameter;
 import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * The contract every allocator in the registry keeps, run against each registry entry. A new allocator is
- * covered as soon as it is registered.
+ * The contract every allocator in the registry keeps, run against each registry entry over each memory source
+ * ({@link MemoryKind}). A new allocator is covered as soon as it is registered. Over the simulated source, any
+ * access outside the heap and the mappings, or against their permissions, is a {@code SegmentationFault}.
  */
-@ParameterizedClass(name = "{0}")
-@MethodSource("allocators")
+@ParameterizedClass(name = "{0} over {1}")
+@MethodSource("allocatorsAndSources")
 class AllocatorContractTest {
 
     static Stream<String> allocators() {
         return AllocatorRegistry.standard().names().stream();
+    }
+
+    static Stream<Arguments> allocatorsAndSources() {
+        return allocators().flatMap(name -> Stream.of(MemoryKind.values()).map(kind -> Arguments.of(name, kind)));
     }
 
     /** Sizes that cross every boundary an allocator is likely to have. */
@@ -42,14 +47,17 @@ class AllocatorContractTest {
             511, 512, 1000, 1023, 1024, 2047, 2048, 4095, 4096, 4097, 8192, 10_000, 65_536, 131_071, 131_072,
             131_073, 500_000, 1 << 20};
 
-    @Parameter
+    @Parameter(0)
     String name;
+
+    @Parameter(1)
+    MemoryKind memory;
 
     Allocator heap;
 
     @BeforeEach
     void create() {
-        heap = AllocatorRegistry.standard().create(name);
+        heap = AllocatorRegistry.standard().create(name, memory.create(MemorySettings.DEFAULTS), Map.of());
     }
 
     @AfterEach
@@ -223,7 +231,7 @@ class AllocatorContractTest {
     @Test
     void outOfMemoryReturnsNullAndLeavesTheHeapUsable() {
         var small = MemorySettings.DEFAULTS.withHeapLimit(256 * 1024).withMmapLimit(256 * 1024);
-        try (Allocator tiny = AllocatorRegistry.standard().create(name, new FlatMemorySource(small), Map.of())) {
+        try (Allocator tiny = AllocatorRegistry.standard().create(name, memory.create(small), Map.of())) {
             List<Long> live = new ArrayList<>();
             long p;
             while ((p = tiny.malloc(1000)) != 0) {

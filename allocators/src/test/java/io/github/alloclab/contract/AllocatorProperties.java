@@ -6,9 +6,11 @@ import static org.quicktheories.generators.SourceDSL.lists;
 
 import io.github.alloclab.allocator.Allocator;
 import io.github.alloclab.allocator.Violation;
+import io.github.alloclab.memory.MemorySettings;
 import io.github.alloclab.registry.AllocatorRegistry;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -23,12 +25,15 @@ import org.quicktheories.core.Gen;
  * checker must stay clean, no block may overlap another, every block must keep its contents, and freeing all
  * must leave no live block. QuickTheories shrinks a failing sequence to a short one.
  */
-@ParameterizedClass(name = "{0}")
-@MethodSource("io.github.alloclab.contract.AllocatorContractTest#allocators")
+@ParameterizedClass(name = "{0} over {1}")
+@MethodSource("io.github.alloclab.contract.AllocatorContractTest#allocatorsAndSources")
 class AllocatorProperties {
 
-    @Parameter
+    @Parameter(0)
     String name;
+
+    @Parameter(1)
+    MemoryKind memory;
 
     /** One step. {@code target} picks a live block (modulo their count); {@code size} and {@code alignment} as named. */
     record Command(Kind kind, int target, long size, long alignment) {
@@ -77,7 +82,8 @@ class AllocatorProperties {
     }
 
     private void run(List<Command> commands) {
-        try (Allocator heap = AllocatorRegistry.standard().create(name)) {
+        try (Allocator heap = AllocatorRegistry.standard().create(name, memory.create(MemorySettings.DEFAULTS),
+                Map.of())) {
             Model model = new Model(heap);
             for (int step = 0; step < commands.size(); step++) {
                 Command c = commands.get(step);
