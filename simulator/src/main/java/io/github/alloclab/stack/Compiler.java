@@ -502,6 +502,7 @@ final class Compiler {
                 Instr push = emit(Op.PUSH_ARG);
                 push.variable = callee.params().get(i);
                 push.type = push.variable.type();
+                push.text = callee.function().name();
             }
         } else {
             for (int i = 0; i < n; i++) {
@@ -514,6 +515,7 @@ final class Compiler {
                 Instr push = emit(Op.PUSH_ARG);
                 push.variable = callee.params().get(i);
                 push.type = push.variable.type();
+                push.text = callee.function().name();
             }
             for (int i = Math.min(n, registers) - 1; i >= 0; i--) {
                 Instr mov = emit(Op.ARG_REGISTER);

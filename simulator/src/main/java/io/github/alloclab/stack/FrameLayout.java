@@ -62,9 +62,7 @@ record FrameLayout(Convention convention, long frameBytes, Map<Variable, Long> o
         /** A return address, pushed by {@code call}. */
         RETURN_ADDRESS,
         /** The caller's frame pointer, pushed by the prologue. */
-        SAVED_FRAME_POINTER,
-        /** An argument pushed for a call that has not happened yet, or padding before the arguments. */
-        OUTGOING
+        SAVED_FRAME_POINTER
     }
 
     /**
@@ -75,8 +73,9 @@ record FrameLayout(Convention convention, long frameBytes, Map<Variable, Long> o
      * @param label    what it holds: {@code c}, {@code return address}, {@code saved ebp}, {@code (padding)}
      * @param kind     what kind of slot it is
      * @param variable the parameter or local, or {@code null}
+     * @param callee   for an argument the caller pushes, the function it is for; else {@code null}
      */
-    record SlotDef(long offset, long size, String label, SlotKind kind, Variable variable) {
+    record SlotDef(long offset, long size, String label, SlotKind kind, Variable variable, String callee) {
     }
 
     static FrameLayout of(CheckedProgram.FunctionInfo function, Convention convention) {
@@ -110,17 +109,17 @@ record FrameLayout(Convention convention, long frameBytes, Map<Variable, Long> o
             }
             long offset = Math.floorDiv(cursor - size, alignment) * alignment;
             if (offset + size < cursor) {
-                below.add(new SlotDef(offset + size, cursor - offset - size, "(padding)", SlotKind.PADDING, null));
+                below.add(new SlotDef(offset + size, cursor - offset - size, "(padding)", SlotKind.PADDING, null, null));
             }
             offsets.put(v, offset);
             below.add(new SlotDef(offset, size, v.name(),
-                    t.kind() == Type.Kind.ARRAY ? SlotKind.ARRAY : SlotKind.VARIABLE, v));
+                    t.kind() == Type.Kind.ARRAY ? SlotKind.ARRAY : SlotKind.VARIABLE, v, null));
             cursor = offset;
         }
         long frameAlignment = lp64 ? 16 : word;
         long frameBytes = -Math.floorDiv(cursor, frameAlignment) * frameAlignment;
         if (-frameBytes < cursor) {
-            below.add(new SlotDef(-frameBytes, cursor + frameBytes, "(padding)", SlotKind.PADDING, null));
+            below.add(new SlotDef(-frameBytes, cursor + frameBytes, "(padding)", SlotKind.PADDING, null, null));
         }
         return new FrameLayout(convention, frameBytes, Collections.unmodifiableMap(offsets), List.copyOf(below),
                 stackParams);

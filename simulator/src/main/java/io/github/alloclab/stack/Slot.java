@@ -14,8 +14,10 @@ package io.github.alloclab.stack;
  * @param hex     whether the value is an address or raw bytes, best shown in hex
  * @param frame   the frame it belongs to, numbered as gdb does (0 is the innermost); {@link #NEXT_FRAME} for
  *                the arguments of a call not made yet; {@link #SUMMARY} for a row standing for frames not shown
+ * @param pendingCall for an argument pushed for a call not made yet, the function it is for; else {@code null}.
+ *                Under cdecl a nested call can run while an outer call's later arguments wait on the stack.
  */
-public record Slot(long address, long size, String label, Long value, boolean hex, int frame) {
+public record Slot(long address, long size, String label, Long value, boolean hex, int frame, String pendingCall) {
 
     /** The frame of arguments pushed for a call that has not happened yet. */
     public static final int NEXT_FRAME = -1;

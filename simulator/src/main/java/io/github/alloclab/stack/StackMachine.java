@@ -45,8 +45,8 @@ import java.util.function.LongPredicate;
  */
 final class StackMachine {
 
-    private static final SlotDef RETURN_ADDRESS = new SlotDef(0, 0, "return address", SlotKind.RETURN_ADDRESS, null);
-    private static final SlotDef ALIGNMENT = new SlotDef(0, 8, "(alignment)", SlotKind.PADDING, null);
+    private static final SlotDef RETURN_ADDRESS = new SlotDef(0, 0, "return address", SlotKind.RETURN_ADDRESS, null, null);
+    private static final SlotDef ALIGNMENT = new SlotDef(0, 8, "(alignment)", SlotKind.PADDING, null, null);
     /** How many rows an array may take in a picture before the rest are summed up in one. */
     private static final int ARRAY_ROWS = 64;
 
@@ -85,13 +85,14 @@ final class StackMachine {
     private int padTop;
     /** Frames: 0 is {@code _start}, 1 is {@code main}. */
     private int depth;
-    private int[] frameFunctions = new int[64];
     /** The frame pointer each frame set up, by depth, so that a deep backtrace can jump to main. */
     private long[] frameBps = new long[64];
 
     private long[] slotAddress = new long[256];
     private long[] slotSize = new long[256];
     private int[] slotDepth = new int[256];
+    /** Whether a slot is an argument (or alignment) pushed for a call not made yet; it belongs to the caller. */
+    private boolean[] slotPending = new boolean[256];
     private SlotDef[] slotDef = new SlotDef[256];
     private int slots;
 
@@ -109,10 +110,11 @@ final class StackMachine {
         this.addressMask = convention.lp64() ? -1L : 0xffff_ffffL;
         this.shownFrames = Math.max(2, shownFrames);
         this.maxSteps = maxSteps;
-        this.savedBp = new SlotDef(0, word, "saved " + convention.bp(), SlotKind.SAVED_FRAME_POINTER, null);
+        this.savedBp = new SlotDef(0, word, "saved " + convention.bp(), SlotKind.SAVED_FRAME_POINTER, null, null);
         for (Instr in : code) {
             if (in.op == Op.PUSH_ARG) {
-                argumentSlots.put(in, new SlotDef(0, word, in.variable.name(), SlotKind.VARIABLE, in.variable));
+                argumentSlots.put(in, new SlotDef(0, word, in.variable.name(), SlotKind.VARIABLE, in.variable,
+                        in.text));
             }
         }
     }
@@ -125,12 +127,9 @@ final class StackMachine {
      * @throws CRuntimeError on a division by zero, or after {@code maxSteps} steps
      */
     Result run(LongPredicate wants, Consumer<Step> out) {
-        long argc = 0;
-        long argv = 0;
-        var initial = image.process().stack();
-        sp = initial.pointer();
-        argc = load(sp, word, false);
-        argv = sp + word;
+        sp = image.process().stack().pointer();
+        long argc = load(sp, word, false);
+        long argv = sp + word;
         for (Instr in : code) {
             if (in.op == Op.CONST && "argc".equals(in.text)) {
                 in.value = argc;
@@ -243,7 +242,7 @@ final class StackMachine {
                         if (wants.test(steps + 1)) {
                             event = "push " + show(value, in.type);
                         }
-                        pushWord(value, argumentSlots.get(in), depth + 1);
+                        pushWord(value, argumentSlots.get(in), depth, true);
                         pc++;
                     }
                     case ARG_REGISTER -> {
@@ -264,13 +263,20 @@ final class StackMachine {
                             continue; // nothing to do, so not a step
                         }
                         sp = (sp - pad) & addressMask;
-                        debugPush(sp, pad, ALIGNMENT, depth + 1);
+                        debugPush(sp, pad, ALIGNMENT, depth, true);
                         event = "sub %s, 8".formatted(convention.sp());
                     }
                     case CALL -> {
                         long returnAddress = image.address(pc + 1);
-                        pushWord(returnAddress, RETURN_ADDRESS, depth + 1);
-                        enter(in.target);
+                        pushWord(returnAddress, RETURN_ADDRESS, depth + 1, false);
+                        // The arguments pushed for this call now belong to the callee's frame.
+                        int own = compiled.function(in.target).layout().stackParams()
+                                + (convention == Convention.SYSV && peekPad() > 0 ? 1 : 0);
+                        for (int i = slots - 2; i >= 0 && own > 0 && slotPending[i]; i--, own--) {
+                            slotPending[i] = false;
+                            slotDepth[i] = depth + 1;
+                        }
+                        enter();
                         pc = compiled.function(in.target).entry();
                         event = "call " + in.text;
                     }
@@ -285,7 +291,7 @@ final class StackMachine {
                         marker = Step.Marker.RETURN;
                     }
                     case PUSH_BP -> {
-                        pushWord(bp, savedBp, depth);
+                        pushWord(bp, savedBp, depth, false);
                         pc++;
                     }
                     case MOV_BP_SP -> {
@@ -411,35 +417,39 @@ final class StackMachine {
     }
 
     /** {@code push}: stores first, then moves the stack pointer, so a push that faults changes nothing. */
-    private void pushWord(long value, SlotDef def, int owner) {
+    private void pushWord(long value, SlotDef def, int owner, boolean pending) {
         long newSp = (sp - word) & addressMask;
         store(newSp, value, word);
         sp = newSp;
-        debugPush(newSp, word, def, owner);
+        debugPush(newSp, word, def, owner, pending);
     }
 
     private void debugPush(long address, long size, SlotDef def, int owner) {
+        debugPush(address, size, def, owner, false);
+    }
+
+    private void debugPush(long address, long size, SlotDef def, int owner, boolean pending) {
         if (slots == slotAddress.length) {
             int n = slots * 2;
             slotAddress = Arrays.copyOf(slotAddress, n);
             slotSize = Arrays.copyOf(slotSize, n);
             slotDepth = Arrays.copyOf(slotDepth, n);
+            slotPending = Arrays.copyOf(slotPending, n);
             slotDef = Arrays.copyOf(slotDef, n);
         }
         slotAddress[slots] = address;
         slotSize[slots] = size;
         slotDepth[slots] = owner;
+        slotPending[slots] = pending;
         slotDef[slots] = def;
         slots++;
     }
 
-    private void enter(int function) {
+    private void enter() {
         depth++;
-        if (depth == frameFunctions.length) {
-            frameFunctions = Arrays.copyOf(frameFunctions, depth * 2);
+        if (depth == frameBps.length) {
             frameBps = Arrays.copyOf(frameBps, depth * 2);
         }
-        frameFunctions[depth] = function;
     }
 
     private void push(long v) {
@@ -642,7 +652,7 @@ final class StackMachine {
                 long low = slotAddress[i - 1];
                 int frames = keepTop - firstDepth;
                 rows.add(new Slot(low, high - low, "(%,d frame%s not shown)".formatted(frames, frames == 1 ? "" : "s"),
-                        null, false, Slot.SUMMARY));
+                        null, false, Slot.SUMMARY, null));
             }
         }
         for (; i < slots; i++) {
@@ -655,11 +665,13 @@ final class StackMachine {
         SlotDef def = slotDef[i];
         long address = slotAddress[i];
         long size = slotSize[i];
-        int frame = slotDepth[i] > depth ? Slot.NEXT_FRAME : depth - slotDepth[i];
+        int frame = slotPending[i] && slotDepth[i] == depth ? Slot.NEXT_FRAME : depth - slotDepth[i];
+        String pendingCall = slotPending[i] && def.variable() != null ? def.callee() : null;
         switch (def.kind()) {
             case VARIABLE -> {
                 Type t = def.variable().type();
-                rows.add(new Slot(address, size, def.label(), read(address, t), t.kind() == Type.Kind.POINTER, frame));
+                rows.add(new Slot(address, size, def.label(), read(address, t), t.kind() == Type.Kind.POINTER, frame,
+                        pendingCall));
             }
             case ARRAY -> {
                 Type element = def.variable().type().target();
@@ -673,19 +685,19 @@ final class StackMachine {
                     long from = shown * perRow / elementSize;
                     long rowAddress = address + shown * perRow;
                     rows.add(new Slot(rowAddress, size - shown * perRow, "%s[%d..%d]".formatted(def.label(), from, count - 1),
-                            null, true, frame));
+                            null, true, frame, null));
                 }
                 for (long r = shown - 1; r >= 0; r--) {
                     long rowAddress = address + r * perRow;
                     long rowBytes = Math.min(perRow, size - r * perRow);
                     if (elementSize >= 4) {
                         rows.add(new Slot(rowAddress, rowBytes, "%s[%d]".formatted(def.label(), r), read(rowAddress, element),
-                                element.kind() == Type.Kind.POINTER, frame));
+                                element.kind() == Type.Kind.POINTER, frame, null));
                     } else {
                         long firstIndex = r * perRow / elementSize;
                         long lastIndex = firstIndex + rowBytes / elementSize - 1;
                         rows.add(new Slot(rowAddress, rowBytes, "%s[%d..%d]".formatted(def.label(), firstIndex, lastIndex),
-                                readRaw(rowAddress, rowBytes), true, frame));
+                                readRaw(rowAddress, rowBytes), true, frame, null));
                     }
                 }
             }
@@ -694,11 +706,11 @@ final class StackMachine {
                 long end = address + size;
                 while (end > address) {
                     long start = Math.max(address, (end - 1) & -word);
-                    rows.add(new Slot(start, end - start, def.label(), readRaw(start, end - start), true, frame));
+                    rows.add(new Slot(start, end - start, def.label(), readRaw(start, end - start), true, frame, null));
                     end = start;
                 }
             }
-            default -> rows.add(new Slot(address, size, def.label(), readRaw(address, size), true, frame));
+            default -> rows.add(new Slot(address, size, def.label(), readRaw(address, size), true, frame, null));
         }
     }
 

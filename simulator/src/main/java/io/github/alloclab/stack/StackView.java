@@ -129,9 +129,13 @@ public final class StackView {
         for (Slot s : slots) {
             if (frame == null || s.frame() != frame) {
                 frame = s.frame();
-                out.println(INDENT + rule + " " + frameTitle(step, s.frame()));
+                String title = frameTitle(step, s.frame());
+                out.println(INDENT + rule + (title.isEmpty() ? "" : " " + title));
             }
             StringBuilder label = new StringBuilder(s.label());
+            if (s.pendingCall() != null && s.frame() != Slot.NEXT_FRAME) {
+                label.append(" (for ").append(s.pendingCall()).append(", not called yet)");
+            }
             if (s.label().equals("return address") && s.value() != null) {
                 String site = run.layout().returnSites().get(s.value());
                 label.append(" ".repeat(Math.max(1, 16 - label.length()))).append("-> ")
@@ -186,7 +190,9 @@ public final class StackView {
             return "";
         }
         if (frame == Slot.NEXT_FRAME) {
-            return "pushed for the next call";
+            String callee = step.stack().stream().filter(s -> s.frame() == Slot.NEXT_FRAME && s.pendingCall() != null)
+                    .map(Slot::pendingCall).findFirst().orElse(null);
+            return callee == null ? "pushed for the next call" : "pushed for the call to " + callee;
         }
         for (BacktraceFrame f : step.backtrace()) {
             if (f.note() == null && f.number() == frame) {
