@@ -88,21 +88,31 @@ final class StackCommand implements Callable<Integer> {
             out.println(StackJson.write(run));
             out.flush();
         } else {
-            StackView.print(run, out, step ? new EnterPause() : () -> { });
+            StackView.print(run, out, step ? new EnterPause(out) : () -> { });
         }
         return 0;
     }
 
     /** Waits for a line on standard input; once it ends, waits no more. */
     static final class EnterPause implements Runnable {
+        /** What {@code --step} prints before it waits. */
+        static final String PROMPT = "-- Enter: next step --";
+
         private final BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+        private final java.io.PrintWriter out;
         private boolean ended;
+
+        EnterPause(java.io.PrintWriter out) {
+            this.out = out;
+        }
 
         @Override
         public void run() {
             if (ended) {
                 return;
             }
+            out.println(PROMPT);
+            out.flush();
             try {
                 ended = in.readLine() == null;
             } catch (IOException e) {

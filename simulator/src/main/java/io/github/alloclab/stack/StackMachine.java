@@ -37,6 +37,7 @@ import java.util.function.LongPredicate;
  * <h2>Invariants</h2>
  * <pre>
  *  M1  every debug slot s: s.address &gt;= sp, and slots are in decreasing address order
+ *      and in non-decreasing order of depth
  *  M2  sp and bp are addresses of the flavour's width (i386: below 2^32)
  *  M3  after a prologue: [bp] = the caller's bp, [bp + word] = a return address into the caller
  * </pre>
@@ -644,9 +645,19 @@ final class StackMachine {
             }
             int first = i;
             int firstDepth = slotDepth[Math.min(i, slots - 1)];
-            while (i < slots && slotDepth[i] < keepTop) {
-                i++;
+            // Depths never decrease along the slots, so the first kept one is found by bisection: a deep
+            // stack has millions of slots, and a picture is drawn at every step kept.
+            int lo = i;
+            int hi = slots;
+            while (lo < hi) {
+                int mid = (lo + hi) >>> 1;
+                if (slotDepth[mid] < keepTop) {
+                    lo = mid + 1;
+                } else {
+                    hi = mid;
+                }
             }
+            i = lo;
             if (i > first) {
                 long high = slotAddress[first] + slotSize[first];
                 long low = slotAddress[i - 1];
