@@ -16,6 +16,7 @@ module io.github.alloclab.simulator {
     exports io.github.alloclab.stack;
     exports io.github.alloclab.elf;
     exports io.github.alloclab.process;
+    exports io.github.alloclab.layout;
 
     opens io.github.alloclab.cli to info.picocli, com.fasterxml.jackson.databind;
     opens io.github.alloclab.replay to com.fasterxml.jackson.databind;

@@ -17,7 +17,8 @@ import java.util.List;
  * counted and filled, after a page fault puts it in the page table, and it is dropped again by
  * {@code munmap} or a trim. Translation always goes through the page table's frame number.
  *
- * <p>A reservation's segment is allocated, zeroed, from its own arena at its first fault, and freed when
+ * <p>A reservation's segment is allocated, zeroed, at its first fault, from {@link HostMemory}, which commits
+ * host pages only as they are touched; it is freed when
  * nothing maps the range any more ({@link #release}) or at {@link #close()}. A {@link MemorySegment} view of a
  * released range then fails with {@link IllegalStateException} instead of reaching freed memory.
  */
@@ -42,7 +43,6 @@ final class Reservations implements AutoCloseable {
         }
     }
 
-    private final long pageSize;
     private final int pageShift;
     /** By start address; they never overlap. */
     private final List<Reservation> byAddress = new ArrayList<>();
@@ -52,7 +52,6 @@ final class Reservations implements AutoCloseable {
     private long nextPfn = 1;
 
     Reservations(long pageSize) {
-        this.pageSize = pageSize;
         this.pageShift = Long.numberOfTrailingZeros(pageSize);
     }
 
@@ -139,8 +138,14 @@ final class Reservations implements AutoCloseable {
     /** {@return the host segment of a reservation, allocating it on first use} */
     MemorySegment host(Reservation r) {
         if (r.arena == null) {
-            r.arena = Arena.ofShared();
-            r.host = r.arena.allocate(r.end - r.start, pageSize);
+            Arena arena = Arena.ofShared();
+            try {
+                r.host = HostMemory.allocate(r.end - r.start, arena);
+            } catch (RuntimeException | OutOfMemoryError e) {
+                arena.close();
+                throw e;
+            }
+            r.arena = arena;
         }
         return r.host;
     }

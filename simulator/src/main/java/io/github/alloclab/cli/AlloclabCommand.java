@@ -20,6 +20,8 @@ import picocli.CommandLine.UnmatchedArgumentException;
                 "their headers and free lists in off-heap memory, and compare them; run small C programs",
                 "and watch their stack frames."},
         subcommands = {CompareCommand.class, ReplayCommand.class, ListCommand.class, StackCommand.class,
+                SizeCommand.class, ReadElfCommand.class, MapsCommand.class, PmapCommand.class,
+                LayoutCommand.class, FaultCommand.class,
                 CommandLine.HelpCommand.class},
         footer = {"", "Exit codes: 0 ok, 1 an allocator failed a replay check, 2 bad input or usage, 3 internal error."})
 public final class AlloclabCommand implements Callable<Integer> {

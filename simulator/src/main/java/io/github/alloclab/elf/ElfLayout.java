@@ -161,6 +161,17 @@ public final class ElfLayout {
             };
         }
 
+        /** Writes member {@code field} of the struct at {@code base} in {@code file}, truncated to its width. */
+        public void set(MemorySegment file, long base, String field, long value) {
+            Member m = member(field);
+            switch ((int) m.byteSize()) {
+                case 1 -> m.handle().set(file, base, (byte) value);
+                case 2 -> m.handle().set(file, base, (short) value);
+                case 4 -> m.handle().set(file, base, (int) value);
+                default -> m.handle().set(file, base, value);
+            }
+        }
+
         static String label(String what, String field) {
             return what == null || what.isEmpty() ? field : what + " " + field;
         }

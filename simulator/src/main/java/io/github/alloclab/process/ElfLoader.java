@@ -59,6 +59,8 @@ public final class ElfLoader {
     private static final long PAGE = 4096;
     /** How much stack {@code setup_arg_pages} maps below the arguments: 128 KiB. */
     private static final long STACK_EXPAND = 128 * 1024;
+    /** The most memory the segments of one program may span: 4 GiB. */
+    private static final long MAX_IMAGE = 4L << 30;
     /** The randomised range of the break: 32 MiB. */
     private static final long BRK_RANDOM_RANGE = 0x02000000L;
 
@@ -92,7 +94,13 @@ public final class ElfLoader {
         } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
             // Not a Unix file system: maps shows 00:00 0, as for anonymous memory.
         }
-        MappedFile file = new MappedFile(path.toAbsolutePath().normalize().toString(), elf.bytes(), device, inode);
+        String shown;
+        try {
+            shown = path.toRealPath().toString(); // the kernel shows the file's own path, symbolic links resolved
+        } catch (IOException e) {
+            shown = path.toAbsolutePath().normalize().toString();
+        }
+        MappedFile file = new MappedFile(shown, elf.bytes(), device, inode);
         return load(elf, file, path.toString(), options);
     }
 
@@ -175,8 +183,10 @@ public final class ElfLoader {
             stackBuilder.copyStrings(execPath, argv, options.envp());
 
             // 4. The segments.
-            memory.reserve(pageDown(loadBias + first.vaddr()), pageUp(loadBias + last.vaddr() + last.memsz())
-                    - pageDown(loadBias + first.vaddr()));
+            for (ProgramHeader p : loads) {
+                long start = pageDown(loadBias + p.vaddr());
+                memory.reserve(start, Math.max(PAGE, pageUp(loadBias + p.vaddr() + p.memsz()) - start));
+            }
             List<SimulatedProcess.Segment> segments = new ArrayList<>();
             for (ProgramHeader p : loads) {
                 segments.add(map(memory, file, p, loadBias, readImpliesExec));
@@ -231,6 +241,7 @@ public final class ElfLoader {
                     "there is no PT_LOAD segment, so there is nothing to load");
         }
         long previous = Long.MIN_VALUE;
+        long span = 0;
         for (ProgramHeader p : loads) {
             if (Long.compareUnsigned(p.filesz(), p.memsz()) > 0) {
                 throw new ElfFormatException(elf.name(), "program header %d p_filesz".formatted(p.index()),
@@ -249,6 +260,12 @@ public final class ElfLoader {
                                 : "segment 0x%x + 0x%x overflows the address space".formatted(p.vaddr(), p.memsz()));
             }
             previous = p.vaddr();
+            span += pageUp(pageOffset(p.vaddr()) + p.memsz());
+            if (span > MAX_IMAGE) {
+                throw new ElfFormatException(elf.name(), "program header %d p_memsz".formatted(p.index()),
+                        phdrField(elf, p, "p_memsz"), "the segments need %d MiB; alloclab simulates at most %d MiB of program image"
+                                .formatted(span >> 20, MAX_IMAGE >> 20));
+            }
         }
     }
 
