@@ -113,7 +113,7 @@ public final class StackSimulator {
         for (CheckedProgram.GlobalInfo g : program.globals()) {
             Variable v = g.variable();
             globals.add(new StackRun.GlobalPlacement(v.name(), v.type().toString(), image.globalAddress(v),
-                    v.type().size(lp64), g.initial() != 0 ? ".data" : ".bss"));
+                    v.type().size(lp64), image.globalSection(v)));
         }
         var stack = image.process().stack();
         // Linux's stack_guard_gap: 256 pages.
