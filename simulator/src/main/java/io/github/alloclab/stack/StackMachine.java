@@ -371,6 +371,9 @@ final class StackMachine {
             steps++;
             if (at == compiled.function(in.function).prologueEnd() && in.function != 0) {
                 marker = Step.Marker.CALL;
+            } else if (marker == Step.Marker.NONE && in.op != Op.EXIT && in.op != Op.RET
+                    && (code[nextStep(pc)].op == Op.LEAVE || code[nextStep(pc)].op == Op.POP_BP)) {
+                marker = Step.Marker.LEAVING;
             }
             if (wants.test(steps)) {
                 out.accept(snapshot(steps, event != null ? event : in.text, in, marker));
@@ -609,9 +612,22 @@ final class StackMachine {
                         isVoid ? "" : ", with %s in %s".formatted(axIsAddress ? "0x%x".formatted(ax) : Long.toString(ax),
                                 convention.ax()));
             }
+            case LEAVING -> {
+                String name = functionName(in.function);
+                boolean isVoid = compiled.function(in.function).info().function().returnType().kind() == Type.Kind.VOID;
+                yield isVoid ? "%s is about to return: its frame before %s and ret".formatted(name, epilogue())
+                        : "%s is about to return %s in %s: its frame before %s and ret".formatted(name,
+                        axIsAddress ? "0x%x".formatted(ax) : Long.toString(ax), convention.ax(), epilogue());
+            }
             case FAULT -> "the fault: the stack as it was when the instruction began";
             case NONE -> null;
         };
+    }
+
+    /** {@return the epilogue's first instruction after the current step: {@code leave} or {@code pop ebp}} */
+    private String epilogue() {
+        Instr next = code[nextStep(pc)];
+        return next.op == Op.LEAVE ? "leave" : "pop " + convention.bp();
     }
 
     /** {@return where control goes from {@code index}, past jumps, which have no lines of their own} */
@@ -753,10 +769,11 @@ final class StackMachine {
      */
     List<BacktraceFrame> backtrace() {
         List<BacktraceFrame> frames = new ArrayList<>();
-        Instr here = code[pc];
+        int at = nextStep(pc);
+        Instr here = code[at];
         int function = here.function;
         if (function == 0) {
-            frames.add(new BacktraceFrame(0, image.address(pc), "_start", "", 0, null));
+            frames.add(new BacktraceFrame(0, image.address(at), "_start", "", 0, null));
             return frames;
         }
         boolean prologue = here.op == Op.PUSH_BP || here.op == Op.MOV_BP_SP || here.op == Op.SUB_SP
@@ -783,12 +800,12 @@ final class StackMachine {
                 }
             }
         } catch (SegmentationFault f) {
-            frames.add(new BacktraceFrame(0, image.address(pc), functionName(function), "", here.line, null));
+            frames.add(new BacktraceFrame(0, image.address(at), functionName(function), "", here.line, null));
             frames.add(BacktraceFrame.note("Backtrace stopped: Cannot access memory at address 0x%x".formatted(f.address())));
             return frames;
         }
         String args = here.op == Op.RET ? "" : arguments(function, argBase, bp, prologue);
-        frames.add(new BacktraceFrame(0, image.address(pc), functionName(function), args, here.line, null));
+        frames.add(new BacktraceFrame(0, image.address(at), functionName(function), args, here.line, null));
         int number = 1;
         while (true) {
             int site = image.instructionAt(returnAddress);

@@ -31,6 +31,8 @@ public record Step(long step, String event, String function, int line, Map<Strin
         NONE,
         /** The callee's prologue is done: its frame is complete. */
         CALL,
+        /** The function's work is done and its result in the return register: {@code leave} and {@code ret} are next. */
+        LEAVING,
         /** Control is back in the caller, with its arguments popped. */
         RETURN,
         /** The step that faulted; it did not complete. */
