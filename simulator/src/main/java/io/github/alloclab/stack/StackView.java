@@ -96,15 +96,19 @@ public final class StackView {
     }
 
     private void step(Step step) {
+        stepLine(step);
+        if (step.marker() != Step.Marker.NONE) {
+            picture(step);
+        }
+    }
+
+    private void stepLine(Step step) {
         Map<String, Long> r = step.registers();
         String where = step.function().equals("_start") ? "_start" : step.function() + ":" + step.line();
         out.printf(Locale.ROOT, "%" + stepWidth + "d  %-12s %-30s %s=%s %s=%s %s=%d %s=%s%n", step.step(), where,
                 step.event(), convention.bp(), hex(r.get(convention.bp())), convention.sp(),
                 hex(r.get(convention.sp())), convention.ip(), r.get(convention.ip()), convention.ax(),
                 step.axIsAddress() ? hex(r.get(convention.ax())) : Long.toString(r.get(convention.ax())));
-        if (step.marker() != Step.Marker.NONE) {
-            picture(step);
-        }
     }
 
     /** The stack picture, {@code bt} and {@code x/8wx}, for a marker step or a fault. */
@@ -231,17 +235,19 @@ public final class StackView {
     }
 
     private void footer() {
-        out.println();
         Fault fault = run.fault();
-        if (fault != null) {
-            out.println("Program received signal SIGSEGV, Segmentation fault.");
-            out.println(fault.kind() + ": " + fault.message());
-            Step state = fault.state();
-            step(state);
-            out.printf(Locale.ROOT, "exit status %d (killed by SIGSEGV) after %,d steps%n", run.exitCode(),
-                    run.totalSteps());
-        } else {
+        if (fault == null) {
+            out.println();
             out.printf(Locale.ROOT, "exit status %d after %,d steps%n", run.exitCode(), run.totalSteps());
+            return;
         }
+        Step state = fault.state();
+        stepLine(state);
+        out.println();
+        out.println("Program received signal SIGSEGV, Segmentation fault.");
+        out.println(fault.kind() + ": " + fault.message());
+        picture(state);
+        out.printf(Locale.ROOT, "exit status %d (killed by SIGSEGV) after %,d steps%n", run.exitCode(),
+                run.totalSteps());
     }
 }
