@@ -56,4 +56,25 @@ class StackGoldenTest {
         assertThat(actual).as("%s (regenerate with -Dgolden.update=true after an intended change)", golden)
                 .isEqualTo(Files.readString(path));
     }
+
+    /** The lesson pastes real output: its pictures must still be what the commands print. */
+    @ParameterizedTest(name = "{0}: {1}")
+    @CsvSource(delimiter = '|', textBlock = """
+            classic.cdecl.txt | foo is about to return 30 in eax
+            classic.cdecl.txt | 15  foo:5        leave
+            classic.sysv.txt  | foo is about to return 30 in rax
+            classic.sysv.txt  |  7  main:8       mov esi, 20
+            fact.cdecl.txt    | fact is about to return 1 in eax
+            many.sysv.txt     | sum8(a=1, b=2, c=3, d=4, e=5, f=6, g=7, h=8) is entered
+            smash.cdecl.txt   | 117  greet:15     leave
+            """)
+    void theLessonShowsTheRealOutput(String golden, String start) throws IOException {
+        String lesson = Files.readString(Path.of("..", "docs", "stack-frames.md"));
+        String output = Files.readString(GOLDEN.resolve(golden));
+        int from = output.indexOf(start);
+        assertThat(from).as("%s has %s", golden, start).isNotNegative();
+        int end = output.indexOf("\n\n", from);
+        String block = output.substring(output.lastIndexOf('\n', from) + 1, end < 0 ? output.length() : end);
+        assertThat(lesson).as("docs/stack-frames.md shows this part of %s as it is now", golden).contains(block);
+    }
 }
