@@ -10,6 +10,5 @@ module io.github.alloclab.bench {
     requires java.desktop;
     // jmh-core ships no module name; this is the name Java derives from its jar.
     requires jmh.core;
-
-    exports io.github.alloclab.bench;
+    // Nothing is exported: JMH runs the benchmarks from the shaded jar, on the class path.
 }

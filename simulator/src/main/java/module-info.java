@@ -13,10 +13,10 @@ module io.github.alloclab.simulator {
     exports io.github.alloclab.trace;
     exports io.github.alloclab.replay;
     exports io.github.alloclab.cli;
-    exports io.github.alloclab.stack;
     exports io.github.alloclab.elf;
     exports io.github.alloclab.process;
     exports io.github.alloclab.layout;
+    exports io.github.alloclab.stack;
 
     opens io.github.alloclab.cli to info.picocli, com.fasterxml.jackson.databind;
     opens io.github.alloclab.replay to com.fasterxml.jackson.databind;

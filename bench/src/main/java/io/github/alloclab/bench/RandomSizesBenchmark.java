@@ -6,20 +6,7 @@ import io.github.alloclab.trace.TraceOp;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
-import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Level;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
-import org.openjdk.jmh.annotations.Param;
-import org.openjdk.jmh.annotations.Scope;
-import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.TearDown;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * Sizes drawn from what real programs ask for: every request size of the bundled traces, so {@code find},
@@ -28,21 +15,11 @@ import org.openjdk.jmh.annotations.Warmup;
  *
  * <p>Run it with {@code ./alloclab bench RandomSizes}.
  */
-@State(Scope.Thread)
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.NANOSECONDS)
-@Warmup(iterations = 3, time = 1)
-@Measurement(iterations = 5, time = 1)
-@Fork(value = 1, jvmArgsAppend = "--enable-native-access=ALL-UNNAMED")
-public class RandomSizesBenchmark {
+public class RandomSizesBenchmark extends HeapBenchmark {
 
     static final int LIVE = 256;
     static final int SAMPLES = 1 << 14;
 
-    @Param({"firstfit", "glibc", "bump"})
-    public String allocator;
-
-    private BenchHeap heap;
     private final long[] sizes = new long[SAMPLES];
     private final long[] live = new long[LIVE];
     private int next;
@@ -62,9 +39,8 @@ public class RandomSizesBenchmark {
         return all.stream().mapToLong(Long::longValue).toArray();
     }
 
-    @Setup(Level.Trial)
-    public void setUp() {
-        heap = BenchHeap.of(allocator);
+    @Override
+    protected void prepare() {
         long[] population = traceSizes();
         Random random = new Random(42);
         for (int i = 0; i < SAMPLES; i++) {
@@ -75,12 +51,11 @@ public class RandomSizesBenchmark {
         }
     }
 
-    @TearDown(Level.Trial)
-    public void tearDown() {
+    @Override
+    protected void release() {
         for (long block : live) {
             heap.free(block);
         }
-        heap.close();
     }
 
     @Benchmark

@@ -3,18 +3,11 @@ package io.github.alloclab.bench;
 import io.github.alloclab.trace.BundledTraces;
 import io.github.alloclab.trace.RepTraceReader;
 import io.github.alloclab.trace.TraceOp;
-import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OperationsPerInvocation;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
-import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
-import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
@@ -28,22 +21,13 @@ import org.openjdk.jmh.annotations.Warmup;
  * rather than a {@code trace} parameter; {@link TracePacks} checks the counts when the trace is loaded.
  * Run it with {@code ./alloclab bench TraceReplay} or {@code ./alloclab bench TraceReplay.tsortDag}.
  */
-@State(Scope.Thread)
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.NANOSECONDS)
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 5, time = 2)
-@Fork(value = 1, jvmArgsAppend = "--enable-native-access=ALL-UNNAMED")
-public class TraceReplayBenchmark {
+public class TraceReplayBenchmark extends HeapBenchmark {
 
     static final int FIND_DOC_GZ_OPS = 25_106;
     static final int GIT_LOG_STAT_OPS = 56_077;
     static final int TSORT_DAG_OPS = 98_912;
-
-    @Param({"firstfit", "glibc", "bump"})
-    public String allocator;
-
-    private BenchHeap heap;
 
     /** The three traces, packed once per fork. */
     @State(Scope.Benchmark)
@@ -53,21 +37,11 @@ public class TraceReplayBenchmark {
         final Packed tsortDag = Packed.load("tsort_dag.rep", TSORT_DAG_OPS);
     }
 
-    @Setup(Level.Trial)
-    public void setUp() {
-        heap = BenchHeap.of(allocator);
-    }
-
     @TearDown(Level.Invocation)
     public void freeWhatTheProgramLeft(TracePacks packs) {
         packs.findDocGz.freeLive(heap);
         packs.gitLogStat.freeLive(heap);
         packs.tsortDag.freeLive(heap);
-    }
-
-    @TearDown(Level.Trial)
-    public void tearDown() {
-        heap.close();
     }
 
     @Benchmark

@@ -10,7 +10,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -20,16 +20,8 @@ import picocli.CommandLine.Spec;
                 "and compare utilisation and throughput."})
 final class CompareCommand implements Callable<Integer> {
 
-    @Option(names = {"-a", "--allocator"}, paramLabel = "NAME",
-            description = "Compare only these allocators; repeat for several (default: all of them).")
-    List<String> allocators = new ArrayList<>();
-
-    @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "table",
-            description = "table, json or csv (default: ${DEFAULT-VALUE}).")
-    OutputFormat format;
-
-    @Option(names = "--no-timing", description = "Skip the timed runs: check only (ops/s is then 0).")
-    boolean noTiming;
+    @Mixin
+    ReplaySelection selection;
 
     @Parameters(paramLabel = "TRACE", arity = "0..*",
             description = "Trace files or bundled trace names (default: every bundled trace).")
@@ -43,9 +35,9 @@ final class CompareCommand implements Callable<Integer> {
         List<TraceSource> sources = traces.isEmpty()
                 ? BundledTraces.all()
                 : traces.stream().map(ReplayCommand::source).toList();
-        List<ReplayResult> results = ReplayCommand.run(sources, allocators, Map.of(),
-                noTiming ? ReplayOptions.UNTIMED : ReplayOptions.DEFAULTS);
-        ReplayReport.print(results, format, true, spec.commandLine().getOut());
+        List<ReplayResult> results = ReplayCommand.run(sources, selection.allocators, Map.of(),
+                selection.noTiming ? ReplayOptions.UNTIMED : ReplayOptions.DEFAULTS, selection.memory);
+        ReplayReport.print(results, selection.format, true, spec.commandLine().getOut());
         return ReplayCommand.exitCode(results);
     }
 }

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -25,20 +26,12 @@ import picocli.CommandLine.Spec;
                 "(alignment, bounds, overlap, contents) and measuring throughput and utilisation."})
 final class ReplayCommand implements Callable<Integer> {
 
-    @Option(names = {"-a", "--allocator"}, paramLabel = "NAME",
-            description = "An allocator from 'alloclab list'; repeat for several (default: all of them).")
-    List<String> allocators = new ArrayList<>();
+    @Mixin
+    ReplaySelection selection;
 
     @Option(names = {"-s", "--set"}, paramLabel = "SETTING=VALUE",
             description = "Override an allocator setting, such as trimThreshold=64K (see 'alloclab list').")
     Map<String, String> settings = new LinkedHashMap<>();
-
-    @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "table",
-            description = "table, json or csv (default: ${DEFAULT-VALUE}).")
-    OutputFormat format;
-
-    @Option(names = "--no-timing", description = "Skip the timed runs: check only (ops/s is then 0).")
-    boolean noTiming;
 
     @Option(names = "--check-every-op",
             description = "Run the allocator's heap checker after every operation, not just at the end (slow).")
@@ -55,15 +48,16 @@ final class ReplayCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         List<TraceSource> sources = traces.stream().map(ReplayCommand::source).toList();
-        List<ReplayResult> results = run(sources, allocators, settings,
-                (noTiming ? ReplayOptions.UNTIMED : ReplayOptions.DEFAULTS).withCheckEveryOp(checkEveryOp));
-        ReplayReport.print(results, format, false, spec.commandLine().getOut());
+        List<ReplayResult> results = run(sources, selection.allocators, settings,
+                (selection.noTiming ? ReplayOptions.UNTIMED : ReplayOptions.DEFAULTS).withCheckEveryOp(checkEveryOp),
+                selection.memory);
+        ReplayReport.print(results, selection.format, false, spec.commandLine().getOut());
         return exitCode(results);
     }
 
     /** Replays every trace on every allocator (all registered ones if none are named). */
     static List<ReplayResult> run(List<TraceSource> traces, List<String> allocatorNames,
-                                  Map<String, String> settings, ReplayOptions options) {
+                                  Map<String, String> settings, ReplayOptions options, MemoryChoice memory) {
         AllocatorRegistry registry = AllocatorRegistry.standard();
         List<String> names = allocatorNames.isEmpty() ? registry.names() : allocatorNames;
         names.forEach(registry::spec); // unknown names fail before any work is done
@@ -71,7 +65,7 @@ final class ReplayCommand implements Callable<Integer> {
         List<ReplayResult> results = new ArrayList<>();
         for (TraceSource trace : traces) {
             for (String name : names) {
-                results.add(replayer.replay(trace, name, () -> registry.create(name, settings)));
+                results.add(replayer.replay(trace, name, () -> registry.create(name, memory.create(), settings)));
             }
         }
         return results;

@@ -23,7 +23,7 @@ final class ReplayReport {
             case json -> out.println(Output.json(results));
             case csv -> out.print(Output.csv(results.stream().map(ReplayReport::csvRow).toList(),
                     "trace", "allocator", "valid", "error", "ops", "opsPerSecond", "peakPayloadBytes",
-                    "peakFootprintBytes", "utilization", "searchSteps"));
+                    "peakFootprintBytes", "utilization", "searchSteps", "peakRssBytes", "minorFaults"));
             case table -> {
                 out.println(table(results));
                 if (summary && results.stream().map(ReplayResult::trace).distinct().count() > 1) {
@@ -44,11 +44,12 @@ final class ReplayReport {
     private static Object[] csvRow(ReplayResult r) {
         return new Object[] {r.trace(), r.allocator(), r.valid(), r.error() == null ? "" : r.error(), r.ops(),
                 Math.round(r.opsPerSecond()), r.peakPayloadBytes(), r.peakFootprintBytes(),
-                String.format(Locale.ROOT, "%.6f", r.utilization()), String.format(Locale.ROOT, "%.3f", r.searchSteps())};
+                String.format(Locale.ROOT, "%.6f", r.utilization()), String.format(Locale.ROOT, "%.3f", r.searchSteps()),
+                r.peakRssBytes(), r.minorFaults()};
     }
 
     private static String table(List<ReplayResult> results) {
-        return AsciiTable.getTable(AsciiTable.BASIC_ASCII_NO_DATA_SEPARATORS, results, List.of(
+        List<com.github.freva.asciitable.ColumnData<ReplayResult>> columns = new ArrayList<>(List.of(
                 left("trace", ReplayResult::trace),
                 left("allocator", ReplayResult::allocator),
                 left("valid", r -> r.valid() ? "yes" : "NO"),
@@ -58,6 +59,11 @@ final class ReplayReport {
                 right("peak footprint", r -> Output.bytes(r.peakFootprintBytes())),
                 right("util", r -> Output.percent(r.utilization())),
                 right("steps/alloc", r -> String.format(Locale.ROOT, "%.1f", r.searchSteps()))));
+        if (results.stream().anyMatch(ReplayResult::paged)) {
+            columns.add(right("peak RSS", r -> r.paged() ? Output.bytes(r.peakRssBytes()) : "-"));
+            columns.add(right("page faults", r -> r.paged() ? Output.bytes(r.minorFaults()) : "-"));
+        }
+        return AsciiTable.getTable(AsciiTable.BASIC_ASCII_NO_DATA_SEPARATORS, results, columns);
     }
 
     /** One allocator's means over the traces it replayed. */

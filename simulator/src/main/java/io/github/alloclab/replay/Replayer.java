@@ -4,6 +4,7 @@ import io.github.alloclab.allocator.Allocator;
 import io.github.alloclab.allocator.Violation;
 import io.github.alloclab.memory.FlatMemorySource;
 import io.github.alloclab.memory.MemorySource;
+import io.github.alloclab.memory.SimulatedMemorySource;
 import io.github.alloclab.trace.RepTraceReader;
 import io.github.alloclab.trace.TraceFormatException;
 import io.github.alloclab.trace.TraceOp;
@@ -65,7 +66,8 @@ public final class Replayer {
         }
         double utilization = checked.peakFootprint == 0 ? 0 : (double) checked.peakPayload / checked.peakFootprint;
         return new ReplayResult(trace.name(), allocatorName, checked.error == null, checked.error, checked.ops,
-                opsPerSecond, checked.peakPayload, checked.peakFootprint, utilization, checked.searchSteps);
+                opsPerSecond, checked.peakPayload, checked.peakFootprint, utilization, checked.searchSteps,
+                checked.peakRss, checked.minorFaults);
     }
 
     /** Times one run that reads the trace as it goes: for traces too long to pack. */
@@ -98,7 +100,8 @@ public final class Replayer {
     }
 
     /** What the checked pass measured. */
-    private record Checked(String error, long ops, long peakPayload, long peakFootprint, double searchSteps) {
+    private record Checked(String error, long ops, long peakPayload, long peakFootprint, double searchSteps,
+                           long peakRss, long minorFaults) {
     }
 
     /** An allocator error found on a trace line. */
@@ -160,7 +163,11 @@ public final class Replayer {
             var stats = allocator.stats();
             long searches = stats.searches() - searchesBefore;
             double steps = searches == 0 ? 0 : (double) (stats.searchSteps() - stepsBefore) / searches;
-            return new Checked(error, reader.header().ops(), peakPayload, memory.peakFootprintBytes(), steps);
+            // Over the simulated source, the page counts: what the replay made resident.
+            long peakRss = memory instanceof SimulatedMemorySource paged ? paged.peakResidentBytes() : -1;
+            long faults = memory instanceof SimulatedMemorySource paged ? paged.minorFaults() : -1;
+            return new Checked(error, reader.header().ops(), peakPayload, memory.peakFootprintBytes(), steps,
+                    peakRss, faults);
         }
 
         private void apply(TraceOp op) {
