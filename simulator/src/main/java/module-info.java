@@ -9,9 +9,13 @@ module io.github.alloclab.simulator {
     requires com.fasterxml.jackson.dataformat.csv;
     // freva's ascii-table ships no module name; this is the name Java derives from its jar.
     requires ascii.table;
+    requires me.tongfei.progressbar;
 
     exports io.github.alloclab.trace;
     exports io.github.alloclab.replay;
+    exports io.github.alloclab.metrics;
+    exports io.github.alloclab.generate;
+    exports io.github.alloclab.record;
     exports io.github.alloclab.cli;
     exports io.github.alloclab.elf;
     exports io.github.alloclab.process;
@@ -20,4 +24,5 @@ module io.github.alloclab.simulator {
 
     opens io.github.alloclab.cli to info.picocli, com.fasterxml.jackson.databind;
     opens io.github.alloclab.replay to com.fasterxml.jackson.databind;
+    opens io.github.alloclab.metrics to com.fasterxml.jackson.databind;
 }

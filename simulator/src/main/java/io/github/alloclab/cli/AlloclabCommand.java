@@ -1,5 +1,6 @@
 package io.github.alloclab.cli;
 
+import io.github.alloclab.record.RecorderUnavailableException;
 import io.github.alloclab.stack.CRuntimeError;
 import io.github.alloclab.stack.CSyntaxException;
 import io.github.alloclab.trace.TraceFormatException;
@@ -19,7 +20,8 @@ import picocli.CommandLine.UnmatchedArgumentException;
         description = {"A malloc/heap allocator laboratory: replay real malloc traces on allocators that keep",
                 "their headers and free lists in off-heap memory, and compare them; run small C programs",
                 "and watch their stack frames."},
-        subcommands = {CompareCommand.class, ReplayCommand.class, ListCommand.class, StackCommand.class,
+        subcommands = {CompareCommand.class, ReplayCommand.class, ListCommand.class, ConvertCommand.class,
+                GenerateCommand.class, RecordCommand.class, StackCommand.class,
                 SizeCommand.class, ReadElfCommand.class, MapsCommand.class, PmapCommand.class,
                 LayoutCommand.class, FaultCommand.class,
                 CommandLine.HelpCommand.class},
@@ -54,6 +56,7 @@ public final class AlloclabCommand implements Callable<Integer> {
         boolean debug = Arrays.asList(args).contains("--debug");
         String[] rest = Arrays.stream(args).filter(a -> !a.equals("--debug")).toArray(String[]::new);
         CommandLine cli = new CommandLine(new AlloclabCommand());
+        cli.getSubcommands().get("record").setStopAtPositional(true); // the program's own options are its own
         cli.setOut(out);
         cli.setErr(err);
         cli.setParameterExceptionHandler((e, arguments) -> {
@@ -69,8 +72,8 @@ public final class AlloclabCommand implements Callable<Integer> {
                 e.printStackTrace(err);
             }
             int code = e instanceof TraceFormatException || e instanceof UncheckedIOException
-                    || e instanceof IllegalArgumentException || e instanceof CSyntaxException
-                    || e instanceof CRuntimeError ? EXIT_USAGE : EXIT_INTERNAL;
+                    || e instanceof IllegalArgumentException || e instanceof RecorderUnavailableException
+                    || e instanceof CSyntaxException || e instanceof CRuntimeError ? EXIT_USAGE : EXIT_INTERNAL;
             err.println("alloclab: " + (code == EXIT_INTERNAL ? "internal error: " + e : e.getMessage())
                     + (code == EXIT_INTERNAL && !debug ? " (run with --debug for details)" : ""));
             err.flush();

@@ -17,7 +17,7 @@ import picocli.CommandLine.Spec;
 /** {@code alloclab compare}: the main job, every allocator on the bundled real traces. */
 @Command(name = "compare", mixinStandardHelpOptions = true,
         description = {"Replay the bundled real traces (or the given ones) on every registered allocator",
-                "and compare utilisation and throughput."})
+                "and compare utilisation, fragmentation, throughput and the CS:APP performance index."})
 final class CompareCommand implements Callable<Integer> {
 
     @Mixin
@@ -34,7 +34,7 @@ final class CompareCommand implements Callable<Integer> {
     public Integer call() {
         List<TraceSource> sources = traces.isEmpty()
                 ? BundledTraces.all()
-                : traces.stream().map(ReplayCommand::source).toList();
+                : traces.stream().map(t -> ReplayCommand.source(t).withFormat(selection.traceFormat)).toList();
         List<ReplayResult> results = ReplayCommand.run(sources, selection.allocators, Map.of(),
                 selection.noTiming ? ReplayOptions.UNTIMED : ReplayOptions.DEFAULTS, selection.memory);
         ReplayReport.print(results, selection.format, true, spec.commandLine().getOut());

@@ -19,7 +19,7 @@ import picocli.CommandLine.Model.CommandSpec;
 final class ListCommand implements Callable<Integer> {
 
     @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "table",
-            description = "table, json or csv (default: ${DEFAULT-VALUE}).")
+            description = "table, json, csv or markdown (default: ${DEFAULT-VALUE}).")
     OutputFormat format;
 
     @Spec
@@ -40,6 +40,9 @@ final class ListCommand implements Callable<Integer> {
             case csv -> out.print(Output.csv(entries.stream()
                     .map(e -> new Object[] {e.name(), e.description(), settingsText(e.settings())}).toList(),
                     "name", "description", "settings"));
+            case markdown -> out.print(new Columns<Entry>(Columns.left("allocator", Entry::name),
+                    Columns.left("description", Entry::description),
+                    Columns.left("settings (defaults)", e -> settingsText(e.settings()))).markdown(entries));
             case table -> out.println(AsciiTable.getTable(AsciiTable.BASIC_ASCII_NO_DATA_SEPARATORS, entries, List.of(
                     new Column().header("allocator").dataAlign(HorizontalAlign.LEFT).with(Entry::name),
                     new Column().header("description").maxWidth(60).dataAlign(HorizontalAlign.LEFT)

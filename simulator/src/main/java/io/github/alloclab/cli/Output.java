@@ -58,6 +58,27 @@ final class Output {
         return String.format(Locale.ROOT, "%.1fK", perSecond / 1e3);
     }
 
+    /** {@return a byte count with a binary unit: {@code 512 B}, {@code 4 KiB}, {@code 1.5 MiB}} */
+    static String size(long byteCount) {
+        if (byteCount < 1024) {
+            return byteCount + " B";
+        }
+        String[] units = {"KiB", "MiB", "GiB", "TiB", "PiB", "EiB"};
+        double value = byteCount;
+        int unit = -1;
+        while (value >= 1024 && unit < units.length - 1) {
+            value /= 1024;
+            unit++;
+        }
+        return (value == Math.rint(value) ? String.format(Locale.ROOT, "%.0f", value)
+                : String.format(Locale.ROOT, "%.1f", value)) + " " + units[unit];
+    }
+
+    /** {@return a relative excess as a percentage, {@code +12.5%}, or {@code -} when undefined} */
+    static String excess(Double fraction) {
+        return fraction == null ? "-" : String.format(Locale.ROOT, "%.1f%%", fraction * 100);
+    }
+
     /** {@return a fraction as a percentage with one decimal: {@code 78.1%}} */
     static String percent(double fraction) {
         return String.format(Locale.ROOT, "%.1f%%", fraction * 100);

@@ -7,5 +7,7 @@ public enum OutputFormat {
     /** A JSON array for tools. */
     json,
     /** CSV with a header row, for spreadsheets. */
-    csv
+    csv,
+    /** GitHub-flavoured Markdown tables, for reports and issues. */
+    markdown
 }

@@ -1,5 +1,6 @@
 package io.github.alloclab.cli;
 
+import io.github.alloclab.replay.PreparedTrace;
 import io.github.alloclab.replay.ReplayOptions;
 import io.github.alloclab.replay.ReplayResult;
 import io.github.alloclab.replay.Replayer;
@@ -22,8 +23,9 @@ import picocli.CommandLine.Spec;
 
 /** {@code alloclab replay}: replay traces on allocators, with integrity checks. */
 @Command(name = "replay", mixinStandardHelpOptions = true,
-        description = {"Replay malloc traces (CS:APP .rep format) on allocators, checking every block",
-                "(alignment, bounds, overlap, contents) and measuring throughput and utilisation."})
+        description = {"Replay malloc traces (CS:APP .rep, 15-213 .rep, glibc mtrace or ltrace format) on allocators,",
+                "checking every block (alignment, bounds, overlap, contents) and measuring throughput,",
+                "utilisation, fragmentation, the byte ladder and leaks."})
 final class ReplayCommand implements Callable<Integer> {
 
     @Mixin
@@ -47,7 +49,7 @@ final class ReplayCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        List<TraceSource> sources = traces.stream().map(ReplayCommand::source).toList();
+        List<TraceSource> sources = traces.stream().map(t -> source(t).withFormat(selection.traceFormat)).toList();
         List<ReplayResult> results = run(sources, selection.allocators, settings,
                 (selection.noTiming ? ReplayOptions.UNTIMED : ReplayOptions.DEFAULTS).withCheckEveryOp(checkEveryOp),
                 selection.memory);
@@ -61,11 +63,18 @@ final class ReplayCommand implements Callable<Integer> {
         AllocatorRegistry registry = AllocatorRegistry.standard();
         List<String> names = allocatorNames.isEmpty() ? registry.names() : allocatorNames;
         names.forEach(registry::spec); // unknown names fail before any work is done
-        Replayer replayer = new Replayer(options);
+        // Profiles first: a malformed trace fails before any replay, and the progress bar knows its total.
+        List<PreparedTrace> prepared = new ArrayList<>(traces.stream().map(PreparedTrace::new).toList());
+        long total = prepared.stream().mapToLong(p -> p.profile().ops()).sum() * names.size();
         List<ReplayResult> results = new ArrayList<>();
-        for (TraceSource trace : traces) {
-            for (String name : names) {
-                results.add(replayer.replay(trace, name, () -> registry.create(name, memory.create(), settings)));
+        try (TerminalProgress.Handle progress = TerminalProgress.open(total)) {
+            Replayer replayer = new Replayer(options, progress.progress());
+            for (int i = 0; i < prepared.size(); i++) {
+                PreparedTrace trace = prepared.get(i);
+                prepared.set(i, null); // its packed arrays can go once its replays are done
+                for (String name : names) {
+                    results.add(replayer.replay(trace, name, () -> registry.create(name, memory.create(), settings)));
+                }
             }
         }
         return results;
@@ -91,7 +100,7 @@ final class ReplayCommand implements Callable<Integer> {
     static final class BundledNames implements Iterable<String> {
         @Override
         public java.util.Iterator<String> iterator() {
-            return BundledTraces.names().iterator();
+            return BundledTraces.allNames().iterator();
         }
     }
 }

@@ -1,10 +1,14 @@
 package io.github.alloclab.cli;
 
 import java.util.ArrayList;
+import io.github.alloclab.trace.TraceFormat;
 import java.util.List;
 import picocli.CommandLine.Option;
 
-/** The options {@code replay} and {@code compare} share: which allocators, over which memory, what output, whether to time. */
+/**
+ * The options {@code replay} and {@code compare} share: which allocators, over which memory, what output, whether
+ * to time, and how to read the traces.
+ */
 final class ReplaySelection {
 
     @Option(names = {"-a", "--allocator"}, paramLabel = "NAME",
@@ -12,13 +16,18 @@ final class ReplaySelection {
     List<String> allocators = new ArrayList<>();
 
     @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "table",
-            description = "table, json or csv (default: ${DEFAULT-VALUE}).")
+            description = "table, json, csv or markdown (default: ${DEFAULT-VALUE}).")
     OutputFormat format;
+
+    @Option(names = "--trace-format", paramLabel = "FORMAT",
+            description = "Read the named traces in this format (${COMPLETION-CANDIDATES}) instead of telling it "
+                    + "from their content.")
+    TraceFormat traceFormat;
 
     @Option(names = "--no-timing", description = "Skip the timed runs: check only (ops/s is then 0).")
     boolean noTiming;
 
     @Option(names = "--memory", paramLabel = "SOURCE", defaultValue = "flat",
-            description = "flat (fast) or simulated (pages: reports peak RSS and page faults) (default: ${DEFAULT-VALUE}).")
+            description = "flat (fast) or simulated (pages: resident bytes and page faults counted by the page table) (default: ${DEFAULT-VALUE}).")
     MemoryChoice memory;
 }

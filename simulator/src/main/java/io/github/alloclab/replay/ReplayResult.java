@@ -1,28 +1,39 @@
 package io.github.alloclab.replay;
 
+import io.github.alloclab.metrics.ByteLadder;
+import io.github.alloclab.metrics.Fragmentation;
+import io.github.alloclab.metrics.SearchSteps;
+
 /**
- * What a replay of one trace on one allocator found.
+ * What a replay of one trace on one allocator found. {@code docs/fragmentation.md} defines every measure.
  *
- * @param trace              the trace's file name
- * @param allocator          the allocator's registry name
- * @param valid              whether every check passed
- * @param error              the first failure, naming the trace line, or {@code null} when valid
- * @param ops                operations in the trace
- * @param opsPerSecond       throughput of the fastest timed run, without checks; 0 when not timed or invalid
- * @param peakPayloadBytes   the most payload bytes live at once
- * @param peakFootprintBytes the high-water mark of heap bytes ({@code brk - heapStart}) plus mapped bytes
- * @param utilization        {@code peakPayloadBytes / peakFootprintBytes}, CS:APP's utilisation, in [0, 1]
- * @param searchSteps        free blocks examined per allocation, on average ("searched N elements")
- * @param peakRssBytes       the most bytes resident at once, over the simulated memory source; -1 over the flat
- *                           source, which does not count pages
- * @param minorFaults        page faults (first touches of a page) over the simulated source; -1 over the flat one
+ * @param trace                 the trace's file name
+ * @param allocator             the allocator's registry name
+ * @param valid                 whether every check passed
+ * @param error                 the first failure, naming the trace line, or {@code null} when valid
+ * @param ops                   operations in the trace
+ * @param opsPerSecond          throughput of the fastest timed run, without checks; 0 when not timed or invalid
+ * @param peakPayloadBytes      the most payload bytes live at once
+ * @param peakFootprintBytes    the high-water mark of heap bytes ({@code brk - heapStart}) plus mapped bytes
+ * @param utilization           {@code peakPayloadBytes / peakFootprintBytes}, CS:APP's utilisation, in [0, 1]
+ * @param referenceOpsPerSecond glibc's {@code malloc} on the same trace, in the same run ({@code T_ref}); 0 when
+ *                              not timed
+ * @param performanceIndex      CS:APP's {@code P = 100 (0.6 U + 0.4 min(1, T / T_ref))}, or {@code null} when
+ *                              not timed
+ * @param fragmentation         Johnstone and Wilson's four measures, internal and external fragmentation, the
+ *                              free blocks
+ * @param bytes                 the byte ladder at the point of peak live memory
+ * @param searchSteps           free blocks examined per allocation, mean and maximum
+ * @param pageFaults            page faults during the checked replay (the touched-page estimate unless the
+ *                              memory source counts them; see {@code bytes.residentEstimated})
+ * @param leakedBlocks          blocks live at the end of the trace
+ * @param leakedBytes           their payload bytes
+ * @param traceWarnings         calls the trace reader skipped, as glibc's {@code mtrace} script does (a free of
+ *                              an address never allocated, ...)
  */
 public record ReplayResult(String trace, String allocator, boolean valid, String error, long ops,
                            double opsPerSecond, long peakPayloadBytes, long peakFootprintBytes,
-                           double utilization, double searchSteps, long peakRssBytes, long minorFaults) {
-
-    /** {@return whether the replay ran over the simulated source, so that RSS and faults were counted} */
-    public boolean paged() {
-        return peakRssBytes >= 0;
-    }
+                           double utilization, double referenceOpsPerSecond, Double performanceIndex,
+                           Fragmentation fragmentation, ByteLadder bytes, SearchSteps searchSteps,
+                           long pageFaults, long leakedBlocks, long leakedBytes, long traceWarnings) {
 }

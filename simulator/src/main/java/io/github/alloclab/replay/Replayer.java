@@ -5,9 +5,18 @@ import io.github.alloclab.allocator.Violation;
 import io.github.alloclab.memory.FlatMemorySource;
 import io.github.alloclab.memory.MemorySource;
 import io.github.alloclab.memory.SimulatedMemorySource;
-import io.github.alloclab.trace.RepTraceReader;
+import io.github.alloclab.metrics.ByteLadder;
+import io.github.alloclab.metrics.Fragmentation;
+import io.github.alloclab.metrics.FragmentationTracker;
+import io.github.alloclab.metrics.HeapSnapshot;
+import io.github.alloclab.metrics.PageAccounting;
+import io.github.alloclab.metrics.PerformanceIndex;
+import io.github.alloclab.metrics.SearchSteps;
+import io.github.alloclab.metrics.TouchedPages;
 import io.github.alloclab.trace.TraceFormatException;
 import io.github.alloclab.trace.TraceOp;
+import io.github.alloclab.trace.TraceProfile;
+import io.github.alloclab.trace.TraceReader;
 import io.github.alloclab.trace.TraceSource;
 import java.util.HashMap;
 import java.util.List;
@@ -16,20 +25,26 @@ import java.util.TreeMap;
 import java.util.function.Supplier;
 
 /**
- * Replays a trace against an allocator, in two passes, as the CS:APP driver {@code mdriver} does.
+ * Replays a trace against an allocator, in passes, as the CS:APP driver {@code mdriver} does.
  *
  * <ol>
+ *   <li><b>Profile</b> ({@link PreparedTrace}, once per trace): the counts, the operation at which live payload
+ *       peaks, and the blocks never freed.</li>
  *   <li><b>Checked pass</b>, streaming the trace. Every address {@code malloc} or {@code realloc} returns
  *       must be non-null, aligned to {@link Allocator#alignment()}, inside the heap or a mapping
  *       ({@link MemorySource#isMapped}), and must overlap no live block. Each payload is filled with a
  *       pattern derived from its id ({@link PayloadPattern}); the pattern is verified before
  *       {@code realloc} and {@code free}, the kept prefix after {@code realloc}, and every live block at the
- *       end, when the heap checker also runs. Peak payload and peak footprint are measured here.</li>
+ *       end, when the heap checker also runs. After every operation the live payload and the footprint go to
+ *       a {@link FragmentationTracker}; right after the operation at which live payload peaks, a
+ *       {@link HeapSnapshot} of the heap is taken (byte ladder, internal and external fragmentation, free
+ *       blocks). Allocations are sampled for the most search steps one of them took.</li>
  *   <li><b>Timed passes</b>, only if the checked pass succeeded: the trace, packed into arrays of 13 bytes per
  *       operation, runs on fresh allocators with no checks, their memory faulted in beforehand as a reused heap
- *       would be, and the fastest run gives the throughput. A trace
- *       of more than {@value #MAX_PACKED_OPS} operations is not packed, so memory stays bounded; it is timed
- *       while streaming, and its throughput then includes parsing.</li>
+ *       would be, and the fastest run gives the throughput. A trace of more than {@value #MAX_PACKED_OPS}
+ *       operations is not packed, so memory stays bounded; it is timed while streaming, and its throughput then
+ *       includes parsing. glibc's {@code malloc} runs the same operations through FFM for the performance
+ *       index's reference, once per trace.</li>
  * </ol>
  *
  * A misbehaving allocator gives an invalid {@link ReplayResult} whose error names the trace line. A trace
@@ -41,10 +56,24 @@ public final class Replayer {
     /** The most operations the timed pass packs into arrays (13 bytes each): 16 M, about 200 MiB. */
     public static final int MAX_PACKED_OPS = 1 << 24;
 
+    /**
+     * Walk visits that sampling search steps may cost per operation: a sample reads the allocator's counters
+     * before and after one allocation, and {@code stats()} may walk the heap.
+     */
+    private static final long SAMPLING_BUDGET_PER_OP = 256;
+    private static final long SAMPLING_BUDGET_BASE = 16_000_000;
+    private static final int PROGRESS_EVERY = 4096;
+
     private final ReplayOptions options;
+    private final ReplayProgress progress;
 
     public Replayer(ReplayOptions options) {
+        this(options, ReplayProgress.NONE);
+    }
+
+    public Replayer(ReplayOptions options, ReplayProgress progress) {
         this.options = options;
+        this.progress = progress;
     }
 
     /**
@@ -54,31 +83,56 @@ public final class Replayer {
      * @throws TraceFormatException if the trace is malformed or inconsistent
      */
     public ReplayResult replay(TraceSource trace, String allocatorName, Supplier<Allocator> allocators) {
+        return replay(new PreparedTrace(trace), allocatorName, allocators);
+    }
+
+    /**
+     * Replays a prepared trace: its profile, packed arrays and glibc reference are shared by every allocator
+     * that replays it.
+     *
+     * @throws TraceFormatException if the trace is malformed or inconsistent
+     */
+    public ReplayResult replay(PreparedTrace trace, String allocatorName, Supplier<Allocator> allocators) {
+        TraceProfile profile = trace.profile();
+        String name = trace.source().name();
+        progress.phase(allocatorName + " on " + name);
         Checked checked;
-        try (Allocator allocator = allocators.get(); RepTraceReader reader = trace.openRep()) {
-            checked = new CheckedPass(trace.name(), allocator, reader, options.checkEveryOp()).run();
+        try (Allocator allocator = allocators.get(); TraceReader reader = trace.source().open()) {
+            checked = new CheckedPass(name, allocator, reader, profile, options.checkEveryOp(), progress).run();
         }
         double opsPerSecond = 0;
+        double reference = 0;
         if (checked.error == null && options.timed() && checked.ops > 0) {
+            progress.phase(allocatorName + " on " + name + ": timing");
+            long footprint = checked.measures.peakFootprintBytes();
             opsPerSecond = checked.ops <= MAX_PACKED_OPS
-                    ? new TimedPass(trace, allocators, options, checked.peakFootprint).opsPerSecond()
-                    : streamingOpsPerSecond(trace, allocators, checked.ops, checked.peakFootprint);
+                    ? new TimedPass(trace.packed(), allocators, options, footprint).opsPerSecond()
+                    : streamingOpsPerSecond(trace.source(), allocators, checked.ops, footprint);
+            if (options.reference()) {
+                progress.phase("glibc on " + name + ": timing the reference");
+                reference = trace.referenceOpsPerSecond(options);
+            }
         }
-        double utilization = checked.peakFootprint == 0 ? 0 : (double) checked.peakPayload / checked.peakFootprint;
-        return new ReplayResult(trace.name(), allocatorName, checked.error == null, checked.error, checked.ops,
-                opsPerSecond, checked.peakPayload, checked.peakFootprint, utilization, checked.searchSteps,
-                checked.peakRss, checked.minorFaults);
+        var m = checked.measures;
+        return new ReplayResult(name, allocatorName, checked.error == null, checked.error, checked.ops,
+                opsPerSecond, m.peakLiveBytes(), m.peakFootprintBytes(), m.utilization(), reference,
+                PerformanceIndex.of(m.utilization(), opsPerSecond, reference),
+                Fragmentation.of(m, checked.snapshot), checked.snapshot.bytes(), checked.searchSteps,
+                checked.pageFaults, checked.leakedBlocks, checked.leakedBytes, profile.warningCount());
     }
 
     /** Times one run that reads the trace as it goes: for traces too long to pack. */
     private static double streamingOpsPerSecond(TraceSource trace, Supplier<Allocator> allocators, long ops,
                                                 long footprint) {
-        try (Allocator allocator = allocators.get(); RepTraceReader reader = trace.openRep()) {
+        try (Allocator allocator = allocators.get(); TraceReader reader = trace.open()) {
             populate(allocator, footprint);
-            long[] addresses = new long[reader.header().ids()];
+            long[] addresses = new long[1024];
             long start = System.nanoTime();
             while (reader.hasNext()) {
                 TraceOp op = reader.next();
+                if (op.id() >= addresses.length) {
+                    addresses = java.util.Arrays.copyOf(addresses, Math.max(op.id() + 1, 2 * addresses.length));
+                }
                 switch (op.kind()) {
                     case ALLOC -> addresses[op.id()] = allocator.malloc(op.byteSize());
                     case REALLOC -> addresses[op.id()] = allocator.realloc(addresses[op.id()], op.byteSize());
@@ -100,8 +154,8 @@ public final class Replayer {
     }
 
     /** What the checked pass measured. */
-    private record Checked(String error, long ops, long peakPayload, long peakFootprint, double searchSteps,
-                           long peakRss, long minorFaults) {
+    private record Checked(String error, long ops, FragmentationTracker.Measures measures, HeapSnapshot snapshot,
+                           SearchSteps searchSteps, long pageFaults, long leakedBlocks, long leakedBytes) {
     }
 
     /** An allocator error found on a trace line. */
@@ -122,35 +176,68 @@ public final class Replayer {
         private final String traceName;
         private final Allocator allocator;
         private final MemorySource memory;
-        private final RepTraceReader reader;
+        private final TraceReader reader;
+        private final TraceProfile profile;
         private final boolean checkEveryOp;
+        private final ReplayProgress progress;
         private final Map<Integer, Live> live = new HashMap<>();
         private final TreeMap<Long, Live> byAddress = new TreeMap<>();
+        private final FragmentationTracker tracker;
+        private final PageAccounting accounting;
+        private final TouchedPages touched;
+        private final long sampleEvery;
         private long payload;
-        private long peakPayload;
         private long ops;
+        private long allocations;
+        private long maxSteps;
+        private HeapSnapshot atPeak;
 
-        CheckedPass(String traceName, Allocator allocator, RepTraceReader reader, boolean checkEveryOp) {
+        CheckedPass(String traceName, Allocator allocator, TraceReader reader, TraceProfile profile,
+                    boolean checkEveryOp, ReplayProgress progress) {
             this.traceName = traceName;
             this.allocator = allocator;
             this.memory = allocator.memory();
             this.reader = reader;
+            this.profile = profile;
             this.checkEveryOp = checkEveryOp;
+            this.progress = progress;
+            this.tracker = new FragmentationTracker(memory.peakFootprintBytes());
+            this.accounting = memory instanceof PageAccounting pages ? pages
+                    : memory instanceof SimulatedMemorySource simulated ? new SimulatedPages(simulated) : null;
+            this.touched = accounting == null ? new TouchedPages(memory) : null;
+            // Sampling one allocation walks the heap twice, about 2 * (live blocks) visits; stay in budget.
+            long budget = SAMPLING_BUDGET_BASE + SAMPLING_BUDGET_PER_OP * profile.ops();
+            this.sampleEvery = Math.max(1, ceilDiv(2 * profile.liveBlockOps(), budget));
         }
 
         Checked run() {
-            long searchesBefore = allocator.stats().searches();
-            long stepsBefore = allocator.stats().searchSteps();
+            var start = allocator.stats();
+            long faultsBefore = accounting == null ? 0 : accounting.pageFaults();
             String error = null;
             long line = 0;
             try {
                 while (reader.hasNext()) {
                     TraceOp op = reader.next();
                     line = op.line();
+                    boolean sample = op.kind() != TraceOp.Kind.FREE && allocations++ % sampleEvery == 0;
+                    long stepsBefore = sample ? allocator.stats().searchSteps() : 0;
                     apply(op);
+                    if (sample) {
+                        maxSteps = Math.max(maxSteps, allocator.stats().searchSteps() - stepsBefore);
+                    }
                     ops++;
+                    if (touched != null) {
+                        touched.afterOperation();
+                    }
+                    tracker.record(payload, memory.footprintBytes(), memory.peakFootprintBytes());
+                    if (ops == profile.peakLiveOp()) {
+                        atPeak = snapshot();
+                    }
                     if (checkEveryOp) {
                         heapCheck(line);
+                    }
+                    if (ops % PROGRESS_EVERY == 0) {
+                        progress.advanced(PROGRESS_EVERY);
                     }
                 }
                 for (Live block : live.values()) {
@@ -160,14 +247,26 @@ public final class Replayer {
             } catch (Failure e) {
                 error = e.getMessage();
             }
-            var stats = allocator.stats();
-            long searches = stats.searches() - searchesBefore;
-            double steps = searches == 0 ? 0 : (double) (stats.searchSteps() - stepsBefore) / searches;
-            // Over the simulated source, the page counts: what the replay made resident.
-            long peakRss = memory instanceof SimulatedMemorySource paged ? paged.peakResidentBytes() : -1;
-            long faults = memory instanceof SimulatedMemorySource paged ? paged.minorFaults() : -1;
-            return new Checked(error, reader.header().ops(), peakPayload, memory.peakFootprintBytes(), steps,
-                    peakRss, faults);
+            progress.advanced(ops % PROGRESS_EVERY + (profile.ops() - ops));
+            if (atPeak == null) {
+                atPeak = snapshot(); // nothing was ever live, or the replay failed before the peak
+            }
+            var end = allocator.stats();
+            long searches = end.searches() - start.searches();
+            double mean = searches == 0 ? 0 : (double) (end.searchSteps() - start.searchSteps()) / searches;
+            long faults = accounting != null ? accounting.pageFaults() - faultsBefore : touched.faults();
+            long leakedBytes = live.values().stream().mapToLong(Live::byteSize).sum();
+            return new Checked(error, profile.ops(), tracker.measures(), atPeak,
+                    new SearchSteps(mean, maxSteps, sampleEvery), faults, live.size(), leakedBytes);
+        }
+
+        private HeapSnapshot snapshot() {
+            long resident = accounting != null ? accounting.residentBytes() : touched.residentBytes();
+            return HeapSnapshot.take(allocator, payload, resident, accounting == null);
+        }
+
+        private static long ceilDiv(long a, long b) {
+            return (a + b - 1) / b;
         }
 
         private void apply(TraceOp op) {
@@ -220,7 +319,6 @@ public final class Replayer {
 
         private void grow(long delta) {
             payload += delta;
-            peakPayload = Math.max(peakPayload, payload);
         }
 
         private long call(TraceOp op, Supplier<Long> call, String what) {
@@ -258,6 +356,9 @@ public final class Replayer {
             }
             live.put(block.id, block);
             byAddress.put(address, block);
+            if (touched != null) {
+                touched.touch(address - 8, block.byteSize + 8); // the payload and the header word below it
+            }
         }
 
         private static Failure overlap(Live block, Live other, long line) {
@@ -285,39 +386,16 @@ public final class Replayer {
 
     /** The trace packed into arrays, replayed without checks on fresh allocators. */
     private static final class TimedPass {
-        private static final byte ALLOC = 0;
-        private static final byte REALLOC = 1;
-        private static final byte FREE = 2;
-
+        private final PackedTrace trace;
         private final Supplier<Allocator> allocators;
         private final ReplayOptions options;
         private final long footprint;
-        private final int ids;
-        private final byte[] kinds;
-        private final int[] opIds;
-        private final long[] sizes;
 
-        TimedPass(TraceSource trace, Supplier<Allocator> allocators, ReplayOptions options, long footprint) {
+        TimedPass(PackedTrace trace, Supplier<Allocator> allocators, ReplayOptions options, long footprint) {
+            this.trace = trace;
             this.allocators = allocators;
             this.options = options;
             this.footprint = footprint;
-            try (RepTraceReader reader = trace.openRep()) {
-                int n = Math.toIntExact(reader.header().ops());
-                this.ids = reader.header().ids();
-                this.kinds = new byte[n];
-                this.opIds = new int[n];
-                this.sizes = new long[n];
-                for (int i = 0; reader.hasNext(); i++) {
-                    TraceOp op = reader.next();
-                    kinds[i] = switch (op.kind()) {
-                        case ALLOC -> ALLOC;
-                        case REALLOC -> REALLOC;
-                        case FREE -> FREE;
-                    };
-                    opIds[i] = op.id();
-                    sizes[i] = op.byteSize();
-                }
-            }
         }
 
         double opsPerSecond() {
@@ -327,25 +405,42 @@ public final class Replayer {
                     && (run < options.minTimedRuns() || total < options.minTimedNanos()); run++) {
                 try (Allocator allocator = allocators.get()) {
                     populate(allocator, footprint);
-                    long elapsed = runOnce(allocator, new long[ids]);
+                    long elapsed = runOnce(allocator, new long[trace.ids()]);
                     best = Math.min(best, elapsed);
                     total += elapsed;
                 }
             }
-            return kinds.length / (Math.max(best, 1) / 1e9);
+            return trace.size() / (Math.max(best, 1) / 1e9);
         }
 
         private long runOnce(Allocator allocator, long[] addresses) {
+            PackedTrace t = trace;
             long start = System.nanoTime();
-            for (int i = 0; i < kinds.length; i++) {
-                int id = opIds[i];
-                switch (kinds[i]) {
-                    case ALLOC -> addresses[id] = allocator.malloc(sizes[i]);
-                    case REALLOC -> addresses[id] = allocator.realloc(addresses[id], sizes[i]);
+            for (int i = 0; i < t.size(); i++) {
+                int id = t.id(i);
+                switch (t.kind(i)) {
+                    case PackedTrace.ALLOC -> addresses[id] = allocator.malloc(t.byteSize(i));
+                    case PackedTrace.REALLOC -> addresses[id] = allocator.realloc(addresses[id], t.byteSize(i));
                     default -> allocator.free(addresses[id]);
                 }
             }
             return System.nanoTime() - start;
+        }
+    }
+
+    /**
+     * The simulated source's own page counts, read as {@link PageAccounting}: it lives in the allocators module,
+     * which cannot see the metrics interface.
+     */
+    private record SimulatedPages(SimulatedMemorySource memory) implements PageAccounting {
+        @Override
+        public long residentBytes() {
+            return memory.residentBytes();
+        }
+
+        @Override
+        public long pageFaults() {
+            return memory.minorFaults();
         }
     }
 }

@@ -6,17 +6,17 @@ import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.util.Iterator;
 import java.util.NoSuchElementException;
 
 /**
  * Reads a CS:APP malloclab {@code .rep} trace, one operation at a time.
  *
  * <pre>
- *  286720        suggested heap size (bytes)
- *  12558         number of ids: ids are 0 .. n-1
- *  25106         number of operations that follow
- *  1             weight
+ *  classic (CS:APP 2002)                      CMU 15-213 variant (mdriver since 2016)
+ *  286720   suggested heap size (bytes)       1        weight: 0 ignore, 1 all, 2 utilisation, 3 throughput
+ *  12558    number of ids: 0 .. n-1           12558    number of ids
+ *  25106    number of operations              25106    number of operations
+ *  1        weight                            285494   peak live payload (bytes)
  *  a 0 16        allocate id 0, 16 bytes
  *  r 0 32        reallocate id 0 to 32 bytes
  *  f 0           free id 0
@@ -27,17 +27,31 @@ import java.util.NoSuchElementException;
  * {@link TraceFormatException} naming the file and line. Whether an operation makes sense (freeing a block
  * that is not live) is for the replay to judge, since only it tracks the live blocks.
  */
-public final class RepTraceReader implements Iterator<TraceOp>, AutoCloseable {
+public final class RepTraceReader implements TraceReader {
+
+    /** The two header layouts. */
+    public enum Variant {
+        /** Suggested heap size, ids, ops, weight. */
+        CLASSIC,
+        /** Weight (0..3), ids, ops, peak payload bytes. */
+        CMU_15_213
+    }
 
     /**
      * The four header lines.
      *
-     * @param suggestedHeapBytes the heap size the trace suggests
+     * @param suggestedHeapBytes the heap size the trace suggests; in the 15-213 variant, its peak payload bytes
      * @param ids                how many ids the trace uses
      * @param ops                how many operations follow
      * @param weight             the trace's weight in a scored run
+     * @param variant            which header layout the trace has
      */
-    public record Header(long suggestedHeapBytes, int ids, long ops, long weight) {
+    public record Header(long suggestedHeapBytes, int ids, long ops, long weight, Variant variant) {
+
+        /** A classic header. */
+        public Header(long suggestedHeapBytes, int ids, long ops, long weight) {
+            this(suggestedHeapBytes, ids, ops, weight, Variant.CLASSIC);
+        }
     }
 
     private final String name;
@@ -48,27 +62,50 @@ public final class RepTraceReader implements Iterator<TraceOp>, AutoCloseable {
     private TraceOp next;
 
     /**
-     * Reads the header at once.
+     * Reads a classic trace's header at once.
      *
      * @throws TraceFormatException if the header is malformed
      */
     public RepTraceReader(String name, InputStream input) {
+        this(name, input, Variant.CLASSIC);
+    }
+
+    /**
+     * Reads the header at once.
+     *
+     * @throws TraceFormatException if the header is malformed
+     */
+    public RepTraceReader(String name, InputStream input, Variant variant) {
         this.name = name;
         this.in = new BufferedReader(new InputStreamReader(input, StandardCharsets.UTF_8), 1 << 16);
         try {
-            long heap = headerNumber("suggested heap size", Long.MAX_VALUE);
-            long ids = headerNumber("number of ids", Integer.MAX_VALUE);
-            long ops = headerNumber("number of operations", Long.MAX_VALUE);
-            long weight = headerNumber("weight", Long.MAX_VALUE);
-            this.header = new Header(heap, (int) ids, ops, weight);
+            if (variant == Variant.CLASSIC) {
+                long heap = headerNumber("suggested heap size", Long.MAX_VALUE);
+                long ids = headerNumber("number of ids", Integer.MAX_VALUE);
+                long ops = headerNumber("number of operations", Long.MAX_VALUE);
+                long weight = headerNumber("weight", Long.MAX_VALUE);
+                this.header = new Header(heap, (int) ids, ops, weight, variant);
+            } else {
+                long weight = headerNumber("weight", 3);
+                long ids = headerNumber("number of ids", Integer.MAX_VALUE);
+                long ops = headerNumber("number of operations", Long.MAX_VALUE);
+                long peak = headerNumber("peak payload bytes", Long.MAX_VALUE);
+                this.header = new Header(peak, (int) ids, ops, weight, variant);
+            }
         } catch (RuntimeException e) {
             closeQuietly();
             throw e;
         }
     }
 
+    @Override
     public String name() {
         return name;
+    }
+
+    @Override
+    public TraceFormat format() {
+        return header.variant() == Variant.CLASSIC ? TraceFormat.rep : TraceFormat.rep213;
     }
 
     public Header header() {
