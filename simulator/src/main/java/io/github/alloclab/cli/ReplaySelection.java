@@ -6,8 +6,8 @@ import java.util.List;
 import picocli.CommandLine.Option;
 
 /**
- * The options {@code replay} and {@code compare} share: which allocators, over which memory, what output, whether
- * to time, and how to read the traces.
+ * The options {@code replay} and {@code compare} share: which allocators, what output, whether to time, and how
+ * to read the traces.
  */
 final class ReplaySelection {
 
@@ -28,6 +28,7 @@ final class ReplaySelection {
     boolean noTiming;
 
     @Option(names = "--memory", paramLabel = "SOURCE", defaultValue = "flat",
-            description = "flat (fast) or simulated (pages: resident bytes and page faults counted by the page table) (default: ${DEFAULT-VALUE}).")
+            description = "flat (fast; resident memory estimated from touched pages) or simulated (page tables: "
+                    + "resident memory and page faults counted exactly, every access checked) (default: ${DEFAULT-VALUE}).")
     MemoryChoice memory;
 }

@@ -121,6 +121,30 @@ public final class Replayer {
                 checked.pageFaults, checked.leakedBlocks, checked.leakedBytes, profile.warningCount());
     }
 
+    /**
+     * {@return the memory source's own page accounting, or {@code null}}: a source that implements
+     * {@link PageAccounting}, or the simulated source, whose page table counts resident pages and faults exactly.
+     */
+    static PageAccounting pageAccounting(MemorySource memory) {
+        if (memory instanceof PageAccounting pages) {
+            return pages;
+        }
+        if (memory instanceof SimulatedMemorySource simulated) {
+            return new PageAccounting() {
+                @Override
+                public long residentBytes() {
+                    return simulated.residentBytes();
+                }
+
+                @Override
+                public long pageFaults() {
+                    return simulated.minorFaults();
+                }
+            };
+        }
+        return null;
+    }
+
     /** Times one run that reads the trace as it goes: for traces too long to pack. */
     private static double streamingOpsPerSecond(TraceSource trace, Supplier<Allocator> allocators, long ops,
                                                 long footprint) {
@@ -202,8 +226,7 @@ public final class Replayer {
             this.checkEveryOp = checkEveryOp;
             this.progress = progress;
             this.tracker = new FragmentationTracker(memory.peakFootprintBytes());
-            this.accounting = memory instanceof PageAccounting pages ? pages
-                    : memory instanceof SimulatedMemorySource simulated ? new SimulatedPages(simulated) : null;
+            this.accounting = pageAccounting(memory);
             this.touched = accounting == null ? new TouchedPages(memory) : null;
             // Sampling one allocation walks the heap twice, about 2 * (live blocks) visits; stay in budget.
             long budget = SAMPLING_BUDGET_BASE + SAMPLING_BUDGET_PER_OP * profile.ops();
@@ -425,22 +448,6 @@ public final class Replayer {
                 }
             }
             return System.nanoTime() - start;
-        }
-    }
-
-    /**
-     * The simulated source's own page counts, read as {@link PageAccounting}: it lives in the allocators module,
-     * which cannot see the metrics interface.
-     */
-    private record SimulatedPages(SimulatedMemorySource memory) implements PageAccounting {
-        @Override
-        public long residentBytes() {
-            return memory.residentBytes();
-        }
-
-        @Override
-        public long pageFaults() {
-            return memory.minorFaults();
         }
     }
 }
