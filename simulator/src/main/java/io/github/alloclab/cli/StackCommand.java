@@ -8,6 +8,7 @@ import io.github.alloclab.stack.StackView;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -24,11 +25,11 @@ import picocli.CommandLine.Spec;
 
 /** {@code alloclab stack}: run a small C program and watch its frames, registers and overflow. */
 @Command(name = "stack", mixinStandardHelpOptions = true,
-        description = {"Run a program in a small subset of C (int, long, char, pointers, arrays, globals, if, while,",
-                "calls, recursion) under a calling convention, with every push, spill and local a real load or",
-                "store in a simulated process's stack. Shows each step with its registers, and at each call and",
-                "return a picture of the stack, gdb's bt and x/8wx $esp. Unbounded recursion ends in a stack",
-                "overflow in the guard area below the stack, as a real process gets SIGSEGV."},
+        description = "Run a program in a small subset of C (int, long, char, pointers, arrays, globals, if, "
+                + "while, calls, recursion) under a calling convention, with every push, spill and local a real load "
+                + "or store in a simulated process's stack. Shows each step with its registers, and at each call and "
+                + "return a picture of the stack, gdb's bt and x/8wx $esp. Unbounded recursion ends in a stack "
+                + "overflow in the guard area below the stack, as a real process gets SIGSEGV.",
         footer = {"", "Example: alloclab stack --convention sysv docs/examples/classic.c"})
 final class StackCommand implements Callable<Integer> {
 
@@ -99,10 +100,10 @@ final class StackCommand implements Callable<Integer> {
         static final String PROMPT = "-- Enter: next step --";
 
         private final BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
-        private final java.io.PrintWriter out;
+        private final PrintWriter out;
         private boolean ended;
 
-        EnterPause(java.io.PrintWriter out) {
+        EnterPause(PrintWriter out) {
             this.out = out;
         }
 
