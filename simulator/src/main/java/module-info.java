@@ -17,6 +17,7 @@ module io.github.alloclab.simulator {
     exports io.github.alloclab.generate;
     exports io.github.alloclab.record;
     exports io.github.alloclab.cli;
+    exports io.github.alloclab.freespace;
     exports io.github.alloclab.elf;
     exports io.github.alloclab.process;
     exports io.github.alloclab.layout;

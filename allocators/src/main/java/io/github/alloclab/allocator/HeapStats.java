@@ -18,10 +18,19 @@ package io.github.alloclab.allocator;
  * @param peakFootprintBytes the high-water mark of heap plus mapped bytes
  * @param searches          free-structure searches made by allocations
  * @param searchSteps       blocks examined by those searches ("searched N elements")
+ * @param maxSearchSteps    the most blocks one search examined
  */
 public record HeapStats(long liveBlocks, long allocatedBytes, long usableBytes, long freeBlocks,
                         long freeBytes, long largestFreeBlock, long heapBytes, long mappedBytes,
-                        long peakFootprintBytes, long searches, long searchSteps) {
+                        long peakFootprintBytes, long searches, long searchSteps, long maxSearchSteps) {
+
+    /** Counters of an allocator that does not track the longest search. */
+    public HeapStats(long liveBlocks, long allocatedBytes, long usableBytes, long freeBlocks, long freeBytes,
+                     long largestFreeBlock, long heapBytes, long mappedBytes, long peakFootprintBytes,
+                     long searches, long searchSteps) {
+        this(liveBlocks, allocatedBytes, usableBytes, freeBlocks, freeBytes, largestFreeBlock, heapBytes,
+                mappedBytes, peakFootprintBytes, searches, searchSteps, 0);
+    }
 
     /** {@return heap plus mapped bytes} */
     public long footprintBytes() {

@@ -1,8 +1,12 @@
 package io.github.alloclab.registry;
 
 import io.github.alloclab.allocator.Allocator;
+import io.github.alloclab.firstfit.Coalescing;
 import io.github.alloclab.firstfit.FirstFitAllocator;
 import io.github.alloclab.firstfit.FirstFitSettings;
+import io.github.alloclab.firstfit.Fit;
+import io.github.alloclab.firstfit.FreeIndex;
+import io.github.alloclab.firstfit.ListOrder;
 import io.github.alloclab.memory.FlatMemorySource;
 import io.github.alloclab.memory.MemorySettings;
 import io.github.alloclab.memory.MemorySource;
@@ -29,10 +33,50 @@ import java.util.Optional;
  */
 public final class AllocatorRegistry {
 
+    private static final FirstFitSettings FIRST_FIT = FirstFitSettings.DEFAULTS;
+
     private static final AllocatorRegistry STANDARD = new AllocatorRegistry()
             .register(new AllocatorSpec<>("firstfit",
                     "explicit free list, first fit, LIFO order, boundary tags, immediate coalescing (CS:APP 9.9)",
-                    FirstFitSettings.DEFAULTS, FirstFitAllocator::new));
+                    FIRST_FIT, FirstFitAllocator::new))
+            .register(new AllocatorSpec<>("firstfit.implicit.next",
+                    "implicit list (every block searched through its header), next fit, header and footer on every block (CS:APP 9.9.6)",
+                    FIRST_FIT.withOrder(ListOrder.ADDRESS).withIndex(FreeIndex.IMPLICIT).withFit(Fit.NEXT),
+                    FirstFitAllocator::new))
+            .register(new AllocatorSpec<>("firstfit.first.address",
+                    "explicit free list in address order, first fit (Wilson et al.: little fragmentation)",
+                    FIRST_FIT.withOrder(ListOrder.ADDRESS), FirstFitAllocator::new))
+            .register(new AllocatorSpec<>("firstfit.first.fifo",
+                    "explicit free list, freed blocks at the back (FIFO), first fit",
+                    FIRST_FIT.withOrder(ListOrder.FIFO), FirstFitAllocator::new))
+            .register(new AllocatorSpec<>("firstfit.next.address",
+                    "explicit free list in address order, next fit (the search resumes where the last one stopped)",
+                    FIRST_FIT.withFit(Fit.NEXT).withOrder(ListOrder.ADDRESS), FirstFitAllocator::new))
+            .register(new AllocatorSpec<>("firstfit.best.address",
+                    "explicit free list in address order, best fit (the smallest block that fits)",
+                    FIRST_FIT.withFit(Fit.BEST).withOrder(ListOrder.ADDRESS), FirstFitAllocator::new))
+            .register(new AllocatorSpec<>("firstfit.worst.address",
+                    "explicit free list in address order, worst fit (the largest block)",
+                    FIRST_FIT.withFit(Fit.WORST).withOrder(ListOrder.ADDRESS), FirstFitAllocator::new))
+            .register(new AllocatorSpec<>("firstfit.first.size-asc",
+                    "explicit free list sorted by size, smallest first; first fit is then nearly best fit",
+                    FIRST_FIT.withOrder(ListOrder.SIZE_ASC), FirstFitAllocator::new))
+            .register(new AllocatorSpec<>("firstfit.first.size-desc",
+                    "explicit free list sorted by size, largest first; first fit is then worst fit in one step",
+                    FIRST_FIT.withOrder(ListOrder.SIZE_DESC), FirstFitAllocator::new))
+            .register(new AllocatorSpec<>("firstfit.first.lifo.deferred",
+                    "explicit LIFO list, first fit, coalescing deferred until a search fails",
+                    FIRST_FIT.withCoalescing(Coalescing.DEFERRED), FirstFitAllocator::new))
+            .register(new AllocatorSpec<>("firstfit.first.lifo.uncoalesced",
+                    "explicit LIFO list, first fit, no coalescing at all",
+                    FIRST_FIT.withCoalescing(Coalescing.NONE), FirstFitAllocator::new))
+            .register(new AllocatorSpec<>("firstfit.segregated",
+                    "segregated fits: a list per size class, best fit within a class, footers only in free blocks (CS:APP 9.9.14)",
+                    FIRST_FIT.withIndex(FreeIndex.SEGREGATED).withFit(Fit.BEST).withOrder(ListOrder.ADDRESS)
+                            .withAllocatedFooters(false), FirstFitAllocator::new))
+            .register(new AllocatorSpec<>("firstfit.checked",
+                    "firstfit in checked mode: red zones, poison, and exact diagnosis of double and invalid frees",
+                    FIRST_FIT.withChecked(true), FirstFitAllocator::new));
 
     private final Map<String, AllocatorSpec<?>> specs = new LinkedHashMap<>();
 

@@ -64,6 +64,14 @@ class FirstFitAllocatorTest {
 
     @Test
     void aLargeFreeTopIsTrimmedWithNegativeSbrk() {
+        try (var unmapped = new FirstFitAllocator("firstfit", new FlatMemorySource(),
+                FirstFitSettings.DEFAULTS.withThresholds(4096, 128 * 1024, 0))) {
+            trims(unmapped);
+        }
+    }
+
+    private static void trims(FirstFitAllocator heap) {
+        long start = heap.memory().heapStart();
         long small = heap.malloc(100);
         long big = heap.malloc(300_000);
         long grown = heap.memory().brk();

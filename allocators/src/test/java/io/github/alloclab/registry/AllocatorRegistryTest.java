@@ -33,14 +33,15 @@ class AllocatorRegistryTest {
         assertThat(registry.spec("firstfit").settings())
                 .containsEntry("chunkBytes", 4096L).containsEntry("trimThreshold", 131072L);
         try (var heap = (FirstFitAllocator) registry.create("firstfit", Map.of("trimThreshold", "64K", "chunkBytes", "0x2000"))) {
-            assertThat(heap.settings()).isEqualTo(new FirstFitSettings(8192, 65536));
+            assertThat(heap.settings()).isEqualTo(FirstFitSettings.DEFAULTS.withThresholds(8192, 65536, 128 * 1024));
         }
         assertThatThrownBy(() -> registry.create("firstfit", Map.of("chunk", "1")))
-                .hasMessage("unknown setting 'chunk'; settings are [chunkBytes, trimThreshold]");
+                .hasMessage("unknown setting 'chunk'; settings are [index, fit, order, coalescing, headerBytes, alignment,"
+                        + " allocatedFooters, chunkBytes, trimThreshold, mmapThreshold, heapBytes, checked, redZoneBytes]");
         assertThatThrownBy(() -> registry.create("firstfit", Map.of("chunkBytes", "lots")))
                 .hasMessageStartingWith("setting 'chunkBytes' needs a whole number");
         assertThatThrownBy(() -> registry.create("firstfit", Map.of("chunkBytes", "17")))
-                .hasMessageContaining("multiple of 16");
+                .hasMessageContaining("multiple of the alignment (16)");
     }
 
     @Test

@@ -23,7 +23,7 @@ import picocli.CommandLine.UnmatchedArgumentException;
         subcommands = {CompareCommand.class, ReplayCommand.class, ListCommand.class, ConvertCommand.class,
                 GenerateCommand.class, RecordCommand.class, StackCommand.class,
                 SizeCommand.class, ReadElfCommand.class, MapsCommand.class, PmapCommand.class,
-                LayoutCommand.class, FaultCommand.class,
+                LayoutCommand.class, FaultCommand.class, FreeListCommand.class,
                 CommandLine.HelpCommand.class},
         footer = {"", "Exit codes: 0 ok, 1 an allocator failed a replay check, 2 bad input or usage, 3 internal error."})
 public final class AlloclabCommand implements Callable<Integer> {
@@ -59,6 +59,8 @@ public final class AlloclabCommand implements Callable<Integer> {
         cli.getSubcommands().get("record").setStopAtPositional(true); // the program's own options are its own
         cli.setOut(out);
         cli.setErr(err);
+        // malloc.py's optparse lets a later flag overwrite an earlier one; so does its drop-in.
+        cli.getSubcommands().get("freelist").setOverwrittenOptionsAllowed(true);
         cli.setParameterExceptionHandler((e, arguments) -> {
             if (debug) {
                 e.printStackTrace(err);

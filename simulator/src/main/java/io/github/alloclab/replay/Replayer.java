@@ -279,8 +279,12 @@ public final class Replayer {
             double mean = searches == 0 ? 0 : (double) (end.searchSteps() - start.searchSteps()) / searches;
             long faults = accounting != null ? accounting.pageFaults() - faultsBefore : touched.faults();
             long leakedBytes = live.values().stream().mapToLong(Live::byteSize).sum();
-            return new Checked(error, profile.ops(), tracker.measures(), atPeak,
-                    new SearchSteps(mean, maxSteps, sampleEvery), faults, live.size(), leakedBytes);
+            // an allocator that counts its longest search itself (HeapStats.maxSearchSteps) gives the exact max
+            SearchSteps steps = end.maxSearchSteps() > 0
+                    ? new SearchSteps(mean, Math.max(maxSteps, end.maxSearchSteps()), 1)
+                    : new SearchSteps(mean, maxSteps, sampleEvery);
+            return new Checked(error, profile.ops(), tracker.measures(), atPeak, steps, faults, live.size(),
+                    leakedBytes);
         }
 
         private HeapSnapshot snapshot() {
