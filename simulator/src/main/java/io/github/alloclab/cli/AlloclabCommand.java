@@ -1,6 +1,8 @@
 package io.github.alloclab.cli;
 
 import io.github.alloclab.record.RecorderUnavailableException;
+import io.github.alloclab.stack.CRuntimeError;
+import io.github.alloclab.stack.CSyntaxException;
 import io.github.alloclab.trace.TraceFormatException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -16,11 +18,12 @@ import picocli.CommandLine.UnmatchedArgumentException;
         mixinStandardHelpOptions = true,
         versionProvider = AlloclabCommand.Version.class,
         description = {"A malloc/heap allocator laboratory: replay real malloc traces on allocators that keep",
-                "their headers and free lists in off-heap memory, and compare them."},
+                "their headers and free lists in off-heap memory, and compare them; run small C programs",
+                "and watch their stack frames."},
         subcommands = {CompareCommand.class, ReplayCommand.class, ListCommand.class, ConvertCommand.class,
-                GenerateCommand.class, RecordCommand.class,
+                GenerateCommand.class, RecordCommand.class, StackCommand.class,
                 SizeCommand.class, ReadElfCommand.class, MapsCommand.class, PmapCommand.class,
-                LayoutCommand.class, FaultCommand.class, BuddyInfoCommand.class, FreeListCommand.class,
+                LayoutCommand.class, FaultCommand.class, FreeListCommand.class, BuddyInfoCommand.class,
                 SlabInfoCommand.class, ZprintCommand.class, MallInfoCommand.class,
                 CommandLine.HelpCommand.class},
         footer = {"", "Exit codes: 0 ok, 1 an allocator failed a replay check, 2 bad input or usage, 3 internal error."})
@@ -28,7 +31,7 @@ public final class AlloclabCommand implements Callable<Integer> {
 
     /** A replay found an allocator error: an invalid block, an overlap, corrupted contents. */
     public static final int EXIT_ALLOCATOR_ERROR = 1;
-    /** Bad input or usage: malformed trace, missing file, unknown allocator, unknown command. */
+    /** Bad input or usage: malformed trace or C program, missing file, unknown allocator, unknown command. */
     public static final int EXIT_USAGE = 2;
     /** A bug in alloclab itself. */
     public static final int EXIT_INTERNAL = 3;
@@ -73,7 +76,7 @@ public final class AlloclabCommand implements Callable<Integer> {
             }
             int code = e instanceof TraceFormatException || e instanceof UncheckedIOException
                     || e instanceof IllegalArgumentException || e instanceof RecorderUnavailableException
-                    ? EXIT_USAGE : EXIT_INTERNAL;
+                    || e instanceof CSyntaxException || e instanceof CRuntimeError ? EXIT_USAGE : EXIT_INTERNAL;
             err.println("alloclab: " + (code == EXIT_INTERNAL ? "internal error: " + e : e.getMessage())
                     + (code == EXIT_INTERNAL && !debug ? " (run with --debug for details)" : ""));
             err.flush();

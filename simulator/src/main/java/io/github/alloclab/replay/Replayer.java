@@ -123,30 +123,6 @@ public final class Replayer {
     }
 
     /**
-     * {@return the memory source's own page accounting, or {@code null}}: a source that implements
-     * {@link PageAccounting}, or the simulated source, whose page table counts resident pages and faults exactly.
-     */
-    static PageAccounting pageAccounting(MemorySource memory) {
-        if (memory instanceof PageAccounting pages) {
-            return pages;
-        }
-        if (memory instanceof SimulatedMemorySource simulated) {
-            return new PageAccounting() {
-                @Override
-                public long residentBytes() {
-                    return simulated.residentBytes();
-                }
-
-                @Override
-                public long pageFaults() {
-                    return simulated.minorFaults();
-                }
-            };
-        }
-        return null;
-    }
-
-    /**
      * Replays the first {@code ops} operations of {@code trace} on {@code allocator}, with every check of the
      * checked pass, and stops there: the allocator is left as the trace left it, open, for a view of its
      * state at that point ({@code alloclab buddyinfo --at}). The caller owns and closes the allocator.
@@ -192,6 +168,30 @@ public final class Replayer {
         public boolean valid() {
             return error == null;
         }
+    }
+
+    /**
+     * {@return the memory source's own page accounting, or {@code null}}: a source that implements
+     * {@link PageAccounting}, or the simulated source, whose page table counts resident pages and faults exactly.
+     */
+    static PageAccounting pageAccounting(MemorySource memory) {
+        if (memory instanceof PageAccounting pages) {
+            return pages;
+        }
+        if (memory instanceof SimulatedMemorySource simulated) {
+            return new PageAccounting() {
+                @Override
+                public long residentBytes() {
+                    return simulated.residentBytes();
+                }
+
+                @Override
+                public long pageFaults() {
+                    return simulated.minorFaults();
+                }
+            };
+        }
+        return null;
     }
 
     /** Times one run that reads the trace as it goes: for traces too long to pack. */

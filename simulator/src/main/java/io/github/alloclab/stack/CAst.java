@@ -60,24 +60,28 @@ public final class CAst {
         }
     }
 
-    public record Global(Type type, String name, Expr init, int line) {
+    public record Global(Type type, String name, Expr init, int line, int column) {
     }
 
-    public record Param(Type type, String name, int line) {
+    public record Param(Type type, String name, int line, int column) {
     }
 
     public record Function(Type returnType, String name, List<Param> params, Block body, int line, int endLine) {
     }
 
     /** A statement. */
-    public sealed interface Stmt permits Block, Decl, If, While, Return, ExprStmt {
+    public sealed interface Stmt permits Block, Decl, Decls, If, While, Return, ExprStmt {
         int line();
     }
 
     public record Block(List<Stmt> statements, int line) implements Stmt {
     }
 
-    public record Decl(Type type, String name, Expr init, int line) implements Stmt {
+    public record Decl(Type type, String name, Expr init, int line, int column) implements Stmt {
+    }
+
+    /** {@code int a, b = 2;}: several declarations in one statement, in the enclosing scope (not a block). */
+    public record Decls(List<Decl> decls, int line) implements Stmt {
     }
 
     public record If(Expr condition, Stmt then, Stmt otherwise, int line) implements Stmt {

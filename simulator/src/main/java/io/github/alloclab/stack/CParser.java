@@ -5,6 +5,7 @@ import io.github.alloclab.stack.CAst.Binary;
 import io.github.alloclab.stack.CAst.Block;
 import io.github.alloclab.stack.CAst.Call;
 import io.github.alloclab.stack.CAst.Decl;
+import io.github.alloclab.stack.CAst.Decls;
 import io.github.alloclab.stack.CAst.Expr;
 import io.github.alloclab.stack.CAst.ExprStmt;
 import io.github.alloclab.stack.CAst.Function;
@@ -104,7 +105,7 @@ public final class CParser {
                 if (!globals.add(name.text())) {
                     throw error(name, "global '%s' is declared twice".formatted(name.text()));
                 }
-                globalList.add(new Global(type, name.text(), init, name.line()));
+                globalList.add(new Global(type, name.text(), init, name.line(), name.column()));
             }
         }
         for (Call call : calls) {
@@ -143,7 +144,7 @@ public final class CParser {
                     throw error(peek(), "array parameters are outside the subset: use a pointer");
                 }
                 declare(paramName);
-                params.add(new Param(type, paramName.text(), paramName.line()));
+                params.add(new Param(type, paramName.text(), paramName.line(), paramName.column()));
             } while (accept(","));
         }
         expect(")", "after the parameters");
@@ -223,7 +224,7 @@ public final class CParser {
 
     private Stmt declaration() {
         Type base = baseType();
-        List<Stmt> decls = new ArrayList<>();
+        List<Decl> decls = new ArrayList<>();
         int line = peek().line();
         do {
             Type type = pointers(base);
@@ -237,10 +238,10 @@ public final class CParser {
                 throw error(name, "array initialisers are outside the subset: assign the elements");
             }
             declare(name);
-            decls.add(new Decl(type, name.text(), init, name.line()));
+            decls.add(new Decl(type, name.text(), init, name.line(), name.column()));
         } while (accept(","));
         expect(";", "after the declaration");
-        return decls.size() == 1 ? decls.getFirst() : new Block(decls, line);
+        return decls.size() == 1 ? decls.getFirst() : new Decls(List.copyOf(decls), line);
     }
 
     private void declare(Token name) {

@@ -9,9 +9,12 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 class AlloclabCommandTest {
@@ -104,6 +107,126 @@ class AlloclabCommandTest {
         Files.writeString(dir.resolve("bad.rep"), "100\n1\n1\n1\nq 0 1\n");
         Run r = run("replay", dir.resolve("bad.rep").toString());
         assertThat(r.err()).isEqualTo("alloclab: bad.rep:5: expected 'a <id> <bytes>', 'r <id> <bytes>' or 'f <id>', not 'q 0 1'\n");
+    }
+
+    static final String CLASSIC = """
+            int foo(int a, int b) {
+                int c = a + b;
+                return c;
+            }
+            int main(void) {
+                int x = foo(10, 20);
+                return x;
+            }
+            """;
+
+    static List<String> fields(JsonNode node) {
+        List<String> names = new ArrayList<>();
+        node.fieldNames().forEachRemaining(names::add);
+        return names;
+    }
+
+    @ParameterizedTest
+    @CsvSource({"cdecl, ebp, esp, eip, eax", "sysv, rbp, rsp, rip, rax"})
+    void stackJsonHasExactlyTheFieldsOfTheIssue(String convention, String bp, String sp, String ip, String ax)
+            throws IOException {
+        Path source = Files.writeString(dir.resolve("classic.c"), CLASSIC);
+        Run r = run("stack", "--format", "json", "--convention", convention, source.toString());
+        assertThat(r.exit()).as(r.err()).isZero();
+        JsonNode root = new ObjectMapper().readTree(r.out());
+        assertThat(fields(root)).containsExactly("convention", "steps", "fault", "exitCode");
+        assertThat(root.get("convention").asText()).isEqualTo(convention);
+        assertThat(root.get("fault").isNull()).isTrue();
+        assertThat(root.get("exitCode").asInt()).isEqualTo(30);
+        for (JsonNode step : root.get("steps")) {
+            assertThat(fields(step)).containsExactly("step", "event", "function", "line", "registers", "stack");
+            assertThat(fields(step.get("registers"))).containsExactly(bp, sp, ip, ax);
+            long previous = Long.MAX_VALUE;
+            for (JsonNode slot : step.get("stack")) {
+                assertThat(fields(slot)).containsExactly("address", "size", "label", "value");
+                assertThat(slot.get("address").asLong()).as("from the highest address down").isLessThan(previous);
+                previous = slot.get("address").asLong();
+            }
+        }
+        JsonNode inFoo = null;
+        for (JsonNode step : root.get("steps")) {
+            if (step.get("event").asText().equals("return c")) {
+                inFoo = step;
+            }
+        }
+        assertThat(inFoo.get("function").asText()).isEqualTo("foo");
+        assertThat(inFoo.get("line").asInt()).isEqualTo(3);
+        assertThat(inFoo.get("registers").get(ax).asLong()).isEqualTo(30);
+        List<String> labels = new ArrayList<>();
+        inFoo.get("stack").forEach(slot -> labels.add(slot.get("label").asText()));
+        assertThat(labels).containsSubsequence("return address", "saved " + bp, "c");
+    }
+
+    @Test
+    void stackOverflowIsAFaultInTheJson() throws IOException {
+        Path source = Files.writeString(dir.resolve("forever.c"), "int f(int n) { return f(n + 1); } int main(void) { return f(0); }");
+        Run r = run("stack", "--format", "json", "--stack-limit", "16K", "--steps", "4", source.toString());
+        assertThat(r.exit()).as(r.err()).isZero();
+        JsonNode root = new ObjectMapper().readTree(r.out());
+        assertThat(fields(root.get("fault"))).containsExactly("kind", "address", "message");
+        assertThat(root.get("fault").get("kind").asText()).isEqualTo("stack overflow");
+        assertThat(root.get("fault").get("address").asLong()).isLessThan(0xffffe000L - (16 << 10));
+        assertThat(root.get("exitCode").asInt()).isEqualTo(139);
+        assertThat(root.get("steps")).hasSize(4);
+    }
+
+    @Test
+    void stackTextDrawsTheFrameWithArrows() throws IOException {
+        Path source = Files.writeString(dir.resolve("classic.c"), CLASSIC);
+        Run r = run("stack", source.toString());
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(r.out()).contains("foo(a=10, b=20) is entered from main", "| return address  -> main:6",
+                "saved ebp                   <- ebp", "(gdb) bt", "#1  0x", "in main () at ", "(gdb) x/8wx $esp",
+                "exit status 30 after 22 steps");
+    }
+
+    @Test
+    void stepWaitsForEnterAndRunsOnAtTheEndOfInput() throws IOException {
+        Path source = Files.writeString(dir.resolve("classic.c"), CLASSIC);
+        Run plain = run("stack", source.toString());
+        java.io.InputStream stdin = System.in;
+        var input = new java.io.ByteArrayInputStream("\n\n\n".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        try {
+            System.setIn(input);
+            Run stepped = run("stack", "--step", source.toString());
+            assertThat(stepped.exit()).isZero();
+            // A prompt before each of the three lines, and one more that met the end of the input.
+            assertThat(stepped.out().lines().filter(StackCommand.EnterPause.PROMPT::equals).count()).isEqualTo(4);
+            assertThat(stepped.out().replace(StackCommand.EnterPause.PROMPT + "\n", "")).isEqualTo(plain.out());
+        } finally {
+            System.setIn(stdin);
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"stack", "stack DIR/missing.c", "stack --convention arm DIR/ok.c",
+            "stack --stack-limit 5x DIR/ok.c", "stack --stack-limit 100 DIR/ok.c", "stack --format json --step DIR/ok.c",
+            "stack --format xml DIR/ok.c", "stack DIR/syntax.c", "stack DIR/types.c", "stack DIR/divide.c",
+            "stack --max-steps 50 DIR/loop.c"})
+    void badStackInputIsOneClearLineAndExitTwo(String command) throws IOException {
+        Files.writeString(dir.resolve("ok.c"), CLASSIC);
+        Files.writeString(dir.resolve("syntax.c"), "int main(void) { float x; }");
+        Files.writeString(dir.resolve("types.c"), "int main(void) { int *p = 3; return 0; }");
+        Files.writeString(dir.resolve("divide.c"), "int main(void) { int z = 0; return 1 / z; }");
+        Files.writeString(dir.resolve("loop.c"), "int main(void) { while (1) { } }");
+        Run r = run(command.replace("DIR", dir.toString()).split(" "));
+        assertThat(r.exit()).as(command).isEqualTo(2);
+        assertThat(r.err().lines()).as(command).hasSize(1);
+        assertThat(r.err()).startsWith("alloclab: ").doesNotContain("Exception", "\tat ");
+        assertThat(r.out()).isEmpty();
+    }
+
+    @Test
+    void stackErrorsNameTheFileLineAndColumn() throws IOException {
+        Path source = Files.writeString(dir.resolve("bad.c"), "int main(void) {\n    float x;\n}\n");
+        Run r = run("stack", source.toString());
+        assertThat(r.err()).isEqualTo("alloclab: " + source + ":2:5: 'float' is outside the C subset"
+                + " (types are int, long, char, void and pointers)\n");
     }
 
     @Test
