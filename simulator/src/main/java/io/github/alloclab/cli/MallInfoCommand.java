@@ -23,7 +23,8 @@ import picocli.CommandLine.Spec;
  * {@code alloclab mallinfo}: a trace replayed up to an operation on the composite {@code malloc}, then glibc's
  * {@code mallinfo2} fields, what {@code malloc_stats()} prints, and the byte ladder.
  */
-@Command(name = "mallinfo", mixinStandardHelpOptions = true,
+@Command(name = "mallinfo",
+        header = "Replay a trace prefix on malloc, then print mallinfo2 and the byte ladder.", mixinStandardHelpOptions = true,
         description = {"Replay a trace (checked, as 'replay' does) up to an operation on the composite malloc, then",
                 "print glibc's mallinfo2 fields, what malloc_stats() prints, and the byte ladder: requested",
                 "(the trace's live payload) <= allocated (usable bytes of live blocks) <= active (pages holding",

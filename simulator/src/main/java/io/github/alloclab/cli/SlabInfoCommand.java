@@ -22,7 +22,8 @@ import picocli.CommandLine.Spec;
  * {@code alloclab slabinfo}: a trace replayed up to an operation, then the allocator's object caches in the
  * format of Linux's {@code /proc/slabinfo}, version 2.1.
  */
-@Command(name = "slabinfo", mixinStandardHelpOptions = true,
+@Command(name = "slabinfo",
+        header = "Replay a trace prefix, then print the object caches as /proc/slabinfo does.", mixinStandardHelpOptions = true,
         description = {"Replay a trace (checked, as 'replay' does) up to an operation, then print the allocator's",
                 "object caches as Linux's /proc/slabinfo (version 2.1) does: objects in use and in all slabs,",
                 "the object size, objects and pages per slab, the magazine tunables, and the slabs in use and",

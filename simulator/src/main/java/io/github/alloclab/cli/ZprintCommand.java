@@ -19,7 +19,8 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code alloclab zprint}: a trace replayed up to an operation, then the zone allocator's zones as Mach's zprint. */
-@Command(name = "zprint", mixinStandardHelpOptions = true,
+@Command(name = "zprint",
+        header = "Replay a trace prefix, then print the zones as Mach's zprint does.", mixinStandardHelpOptions = true,
         description = {"Replay a trace (checked, as 'replay' does) up to an operation, then print the zone",
                 "allocator's zones as Mach's zprint does: element size, current and maximum size, current and",
                 "maximum elements, elements in use, and the chunk (alloc) size and its element count. Flags:",
