@@ -31,13 +31,16 @@ class ObjectCacheCommandsTest {
         assertThat(lines.get(1)).isEqualTo("# name            <active_objs> <num_objs> <objsize> <objperslab>"
                 + " <pagesperslab> : tunables <limit> <batchcount> <sharedfactor> : slabdata <active_slabs>"
                 + " <num_slabs> <sharedavail>");
-        // tsort's 74,453 requests of 10 and 16 bytes all take kmalloc-16: 250 objects per one-page slab
+        // tsort's 74,453 requests of 10 and 16 bytes all take kmalloc-16: 250 objects per one-page slab; the
+        // tunables are the magazines: 16 rounds, a whole magazine at a time, a depot of 4
         assertThat(lines).contains(
+                "kmalloc-16         74453  74500     16  250    1 : tunables   16   16    4 : slabdata    298    298      0");
+        assertThat(run("slabinfo", "tsort_dag.rep", "-a", "slab.nomagazine").out().lines()).contains(
                 "kmalloc-16         74453  74500     16  250    1 : tunables    0    0    0 : slabdata    298    298      0");
         assertThat(lines.subList(2, lines.size()))
                 .allMatch(l -> l.matches("\\S+ +\\d+ +\\d+ +\\d+ +\\d+ +\\d+ : tunables +\\d+ +\\d+ +\\d+ : slabdata +\\d+ +\\d+ +\\d+"));
         assertThat(run("slabinfo", "tsort_dag.rep", "--all").out().lines()).as("every cache, slabs or not")
-                .hasSize(2 + 13);
+                .hasSize(2 + 12 + 2); // kmalloc's, kmem_magazine_16, kmem_slab_cache
     }
 
     @Test
