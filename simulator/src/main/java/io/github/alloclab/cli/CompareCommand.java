@@ -15,7 +15,8 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code alloclab compare}: the main job, every allocator on the bundled real traces. */
-@Command(name = "compare", mixinStandardHelpOptions = true,
+@Command(name = "compare",
+        header = "Compare every allocator on the bundled real traces (the main job).", mixinStandardHelpOptions = true,
         description = {"Replay the bundled real traces (or the given ones) on every registered allocator",
                 "and compare utilisation, fragmentation, throughput and the CS:APP performance index."})
 final class CompareCommand implements Callable<Integer> {

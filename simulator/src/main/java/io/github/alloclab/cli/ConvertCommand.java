@@ -14,7 +14,8 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code alloclab convert}: a trace from one format to another. */
-@Command(name = "convert", mixinStandardHelpOptions = true,
+@Command(name = "convert",
+        header = "Convert a malloc trace between formats (rep, rep213, mtrace, ltrace).", mixinStandardHelpOptions = true,
         description = {"Convert a malloc trace between formats: CS:APP .rep (rep, or the 15-213 variant rep213),",
                 "glibc mtrace logs (mtrace) and ltrace-style call lines (ltrace). The input's format is told",
                 "from its content unless --trace-format names it. Ids are renumbered in allocation order when the",

@@ -21,7 +21,8 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code alloclab fault}: make a simulated process fault, and explain why. */
-@Command(name = "fault", mixinStandardHelpOptions = true,
+@Command(name = "fault",
+        header = "Run a classic memory mistake and report the fault.", mixinStandardHelpOptions = true,
         description = {"Run one classic memory mistake in a simulated process and report the segmentation",
                 "fault it causes, with the address, the access and the reason:",
                 "  null    dereference a NULL pointer",

@@ -11,7 +11,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code alloclab freelist}: OSTEP's {@code malloc.py}, flag for flag and line for line, on a real allocator. */
-@Command(name = "freelist", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "freelist",
+        header = "OSTEP's malloc.py free-space simulator, flag for flag.", mixinStandardHelpOptions = true, sortOptions = false,
         description = {
                 "OSTEP's free-space simulator, vm-freespace/malloc.py: the same flags, the same",
                 "random operations and the same output, line for line, computed by alloclab's",

@@ -23,7 +23,8 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code alloclab generate}: a seeded synthetic trace. */
-@Command(name = "generate", mixinStandardHelpOptions = true,
+@Command(name = "generate",
+        header = "Generate a synthetic malloc trace from a seed.", mixinStandardHelpOptions = true,
         description = {"Generate a synthetic malloc trace, deterministically from a seed:",
                 "  random     random sizes (log-uniform) and lifetimes (exponential)",
                 "  binary     sizes just above powers of two, with pinned holes: defeats buddy systems",

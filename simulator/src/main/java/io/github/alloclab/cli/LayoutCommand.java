@@ -24,7 +24,8 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code alloclab layout}: the process drawn from high addresses to low. */
-@Command(name = "layout", mixinStandardHelpOptions = true,
+@Command(name = "layout",
+        header = "Draw a process's address space from high addresses to low.", mixinStandardHelpOptions = true,
         description = {"Draw a process's address space from high addresses to low: argv and envp, the stack,",
                 "the gap, the mmap area, the heap, bss, data, rodata, text and the NULL region, with real",
                 "addresses and sizes. Give an executable, or --declare a file of C globals, such as",

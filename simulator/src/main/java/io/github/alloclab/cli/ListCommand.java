@@ -14,7 +14,8 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code alloclab list}: the registered allocators. */
-@Command(name = "list", mixinStandardHelpOptions = true,
+@Command(name = "list",
+        header = "List the registered allocators and their settings.", mixinStandardHelpOptions = true,
         description = "List the registered allocators, with their settings and defaults.")
 final class ListCommand implements Callable<Integer> {
 

@@ -13,7 +13,8 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code alloclab maps}: a simulated process's {@code /proc/PID/maps}. */
-@Command(name = "maps", mixinStandardHelpOptions = true,
+@Command(name = "maps",
+        header = "Load an executable and print its /proc/PID/maps.", mixinStandardHelpOptions = true,
         description = {"Load an x86-64 or i386 ELF executable into a fresh simulated process, as execve does",
                 "with ASLR off (setarch -R), grow its heap if asked, and print its /proc/PID/maps.",
                 "The program's lines, its bss, [heap] and [stack] are what a real kernel shows; the",

@@ -23,7 +23,8 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code alloclab pmap}: a simulated process's mappings with sizes and resident memory, as {@code pmap -x}. */
-@Command(name = "pmap", mixinStandardHelpOptions = true,
+@Command(name = "pmap",
+        header = "Load an executable and print its mappings with sizes and RSS.", mixinStandardHelpOptions = true,
         description = {"Load an executable into a simulated process and print its mappings as pmap -x does:",
                 "size, resident (RSS) and dirty kilobytes, and mode, per mapping. Pages become resident",
                 "when first touched: by the loader (the stack, the last data page), by --touch, or by an",

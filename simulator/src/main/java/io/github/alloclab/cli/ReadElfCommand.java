@@ -10,7 +10,8 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code alloclab readelf}: the headers of an ELF file. */
-@Command(name = "readelf", mixinStandardHelpOptions = true,
+@Command(name = "readelf",
+        header = "Summarise an ELF file's headers and sections, as readelf does.", mixinStandardHelpOptions = true,
         description = {"Summarise an ELF file as readelf -h -l -S -W does: the file header, the program",
                 "headers (segments) with the sections each holds, and the section headers."})
 final class ReadElfCommand implements Callable<Integer> {

@@ -13,7 +13,8 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code alloclab record}: a real program's malloc calls, as a trace. */
-@Command(name = "record", mixinStandardHelpOptions = true,
+@Command(name = "record",
+        header = "Record a real program's malloc calls into a .rep trace.", mixinStandardHelpOptions = true,
         description = {"Run a program and record its malloc, calloc, realloc, free and memalign calls into a",
                 "trace, with an LD_PRELOAD interposer that alloclab builds with gcc on first use.",
                 "Example: alloclab record -o ls.rep -- ls -l /usr/share/doc"})

@@ -22,7 +22,8 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code alloclab replay}: replay traces on allocators, with integrity checks. */
-@Command(name = "replay", mixinStandardHelpOptions = true,
+@Command(name = "replay",
+        header = "Replay malloc traces on allocators, checking every block.", mixinStandardHelpOptions = true,
         description = {"Replay malloc traces (CS:APP .rep, 15-213 .rep, glibc mtrace or ltrace format) on allocators,",
                 "checking every block (alignment, bounds, overlap, contents) and measuring throughput,",
                 "utilisation, fragmentation, the byte ladder and leaks."})

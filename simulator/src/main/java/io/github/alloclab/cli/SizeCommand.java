@@ -13,7 +13,8 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code alloclab size}: GNU binutils' {@code size}, byte for byte. */
-@Command(name = "size", mixinStandardHelpOptions = true,
+@Command(name = "size",
+        header = "Section sizes of ELF files, as GNU size prints them.", mixinStandardHelpOptions = true,
         description = {"List section sizes and the total, as GNU binutils' size does: text, data and bss in",
                 "the Berkeley format, or every section with its address in the SysV format (-A)."})
 final class SizeCommand implements Callable<Integer> {

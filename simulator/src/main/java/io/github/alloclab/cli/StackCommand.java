@@ -24,7 +24,8 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code alloclab stack}: run a small C program and watch its frames, registers and overflow. */
-@Command(name = "stack", mixinStandardHelpOptions = true,
+@Command(name = "stack",
+        header = "Run a small C program and watch its stack frames.", mixinStandardHelpOptions = true,
         description = "Run a program in a small subset of C (int, long, char, pointers, arrays, globals, if, "
                 + "while, calls, recursion) under a calling convention, with every push, spill and local a real load "
                 + "or store in a simulated process's stack. Shows each step with its registers, and at each call and "
