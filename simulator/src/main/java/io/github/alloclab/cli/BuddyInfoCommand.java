@@ -31,7 +31,9 @@ import picocli.CommandLine.Spec;
  * {@code alloclab buddyinfo}: a trace replayed up to an operation, then the allocator's free blocks per order
  * in the format of Linux's {@code /proc/buddyinfo}.
  */
-@Command(name = "buddyinfo", mixinStandardHelpOptions = true,
+@Command(name = "buddyinfo",
+        header = "Free blocks per order after part of a trace, as /proc/buddyinfo.",
+        mixinStandardHelpOptions = true,
         description = {"Replay a trace (checked, as 'replay' does) up to an operation, then print the allocator's",
                 "free blocks per order as Linux's /proc/buddyinfo does: column k counts the free blocks of",
                 "order k, each (order-0 block) << k bytes. For the page allocator, a free run of n pages",
