@@ -50,10 +50,25 @@ public interface Allocator extends AutoCloseable {
     /**
      * Allocates zeroed memory for {@code count} elements of {@code byteSize} bytes.
      *
+     * @implSpec {@code malloc(count * byteSize)}, then zeroes the requested bytes, since a block may be
+     *           recycled; an overflowing product returns {@code 0}, as glibc's {@code calloc} does.
      * @return the address, or {@code 0} when memory is exhausted or {@code count * byteSize} overflows
      * @throws IllegalArgumentException if either argument is negative
      */
-    long calloc(long count, long byteSize);
+    default long calloc(long count, long byteSize) {
+        if (count < 0 || byteSize < 0) {
+            throw new IllegalArgumentException("count and byteSize must not be negative: " + count + ", " + byteSize);
+        }
+        if (count != 0 && byteSize > Long.MAX_VALUE / count) {
+            return 0;
+        }
+        long total = count * byteSize;
+        long p = malloc(total);
+        if (p != 0) {
+            memory().fill(p, total, (byte) 0);
+        }
+        return p;
+    }
 
     /**
      * Resizes the block at {@code address}, moving it if it must; the first

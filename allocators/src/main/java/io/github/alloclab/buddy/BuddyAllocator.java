@@ -370,22 +370,6 @@ public final class BuddyAllocator implements Allocator, BuddyInfoView {
         return true;
     }
 
-    @Override
-    public long calloc(long count, long byteSize) {
-        if (count < 0 || byteSize < 0) {
-            throw new IllegalArgumentException("count and byteSize must not be negative: " + count + ", " + byteSize);
-        }
-        if (count != 0 && byteSize > MAX_REQUEST / count) {
-            return 0;
-        }
-        long total = count * byteSize;
-        long p = malloc(total);
-        if (p != 0) {
-            memory.fill(p, total, (byte) 0);
-        }
-        return p;
-    }
-
     // ---- free -----------------------------------------------------------------------------------------
 
     @Override

@@ -353,22 +353,6 @@ public final class MallocAllocator implements Allocator, SlabInfoView {
     }
 
     @Override
-    public long calloc(long count, long byteSize) {
-        if (count < 0 || byteSize < 0) {
-            throw new IllegalArgumentException("count and byteSize must not be negative: " + count + ", " + byteSize);
-        }
-        if (count != 0 && byteSize > MAX_REQUEST / count) {
-            return 0;
-        }
-        long total = count * byteSize;
-        long p = malloc(total);
-        if (p != 0) {
-            memory.fill(p, total, (byte) 0);
-        }
-        return p;
-    }
-
-    @Override
     public long memalign(long byteAlignment, long byteSize) {
         if (byteAlignment <= 0 || Long.bitCount(byteAlignment) != 1) {
             throw new IllegalArgumentException("byteAlignment must be a power of two: " + byteAlignment);

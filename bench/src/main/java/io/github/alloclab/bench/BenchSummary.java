@@ -74,7 +74,7 @@ final class BenchSummary {
             JsonNode params = r.path("params");
             String allocator = params.path("allocator").asText("?");
             Map<String, String> others = new TreeMap<>();
-            params.fields().forEachRemaining(e -> {
+            params.properties().forEach(e -> {
                 if (!e.getKey().equals("allocator")) {
                     others.put(e.getKey(), e.getValue().asText());
                 }
