@@ -95,6 +95,30 @@ class FlatMemorySourceTest {
     }
 
     @Test
+    void accessesThatStraddleTheEndOfAReservationOrComeAfterCloseAreStopped() {
+        var memory = new FlatMemorySource(SMALL);
+        long heapEnd = memory.heapStart() + SMALL.heapLimit();
+        memory.brk(heapEnd);
+        memory.putLong(heapEnd - 8, -1);
+        assertThat(memory.getLong(heapEnd - 8)).isEqualTo(-1);
+        assertThat(memory.getInt(heapEnd - 4)).isEqualTo(-1);
+        assertThat(memory.getByte(heapEnd - 1)).isEqualTo((byte) -1);
+        assertThatThrownBy(() -> memory.getLong(heapEnd - 7)).isInstanceOf(IndexOutOfBoundsException.class);
+        assertThatThrownBy(() -> memory.putInt(heapEnd - 3, 1)).isInstanceOf(IndexOutOfBoundsException.class);
+        assertThatThrownBy(() -> memory.getByte(heapEnd)).isInstanceOf(IndexOutOfBoundsException.class);
+        long mmapTop = SMALL.mmapTop();
+        memory.mmap(4096);
+        memory.putLong(mmapTop - 8, 7);
+        assertThatThrownBy(() -> memory.getLong(mmapTop - 4)).isInstanceOf(IndexOutOfBoundsException.class);
+        assertThatThrownBy(() -> memory.getLong(mmapTop - SMALL.mmapLimit() - 8))
+                .isInstanceOf(IndexOutOfBoundsException.class);
+        memory.close();
+        assertThatThrownBy(() -> memory.getLong(heapEnd - 8))
+                .isInstanceOf(IndexOutOfBoundsException.class).hasMessageContaining("closed");
+        assertThatThrownBy(() -> memory.putLong(mmapTop - 8, 1)).isInstanceOf(IndexOutOfBoundsException.class);
+    }
+
+    @Test
     void populateLeavesEverythingOutsideTheHeapAndMappingsZeroAndTheHeapAlone() {
         try (var memory = new FlatMemorySource(SMALL)) {
             long p = memory.sbrk(64);
