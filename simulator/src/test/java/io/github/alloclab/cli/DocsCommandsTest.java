@@ -165,12 +165,19 @@ class DocsCommandsTest {
         return new Result(exit, lines, command);
     }
 
-    /** The one filter the docs use after a pipe: {@code grep WORD}, a fixed string. */
+    /**
+     * The one filter the docs use after a pipe: {@code grep WORDS} (a fixed string), or {@code grep -E 'A|B'} (lines
+     * holding any of the fixed strings A, B, ...).
+     */
     private static List<String> filter(List<String> lines, List<String> filter, String command) {
-        if (filter.size() != 2 || !filter.get(0).equals("grep") || !filter.get(1).matches("[\\w\" :-]+")) {
-            throw new IllegalArgumentException("the docs test runs only '| grep WORD' after a command: " + command);
+        boolean extended = filter.size() == 3 && filter.get(1).equals("-E");
+        if (!filter.getFirst().equals("grep") || filter.size() != (extended ? 3 : 2)
+                || !filter.getLast().matches("[\\w\" :=|,-]+") || !extended && filter.getLast().contains("|")) {
+            throw new IllegalArgumentException("after a pipe the docs test runs only grep WORDS or grep -E 'A|B': "
+                    + command);
         }
-        return lines.stream().filter(l -> l.contains(filter.get(1))).toList();
+        List<String> any = extended ? List.of(filter.getLast().split("\\|")) : List.of(filter.getLast());
+        return lines.stream().filter(l -> any.stream().anyMatch(l::contains)).toList();
     }
 
     private static String resolve(String word, Path scratch) {
