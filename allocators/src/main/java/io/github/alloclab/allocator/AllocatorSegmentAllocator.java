@@ -16,6 +16,21 @@ import java.lang.foreign.SegmentAllocator;
  * }
  * }
  *
+ * An array of C structs ({@code struct particle { int id; float mass; double x, y; }}), as
+ * {@code examples/consumer} builds it:
+ * {@snippet :
+ * StructLayout particle = MemoryLayout.structLayout(JAVA_INT.withName("id"), JAVA_FLOAT.withName("mass"),
+ *         JAVA_DOUBLE.withName("x"), JAVA_DOUBLE.withName("y"));      // 24 bytes
+ * VarHandle x = particle.arrayElementVarHandle(PathElement.groupElement("x"));
+ * try (Allocator heap = AllocatorRegistry.standard().create("malloc")) {
+ *     AllocatorSegmentAllocator segments = heap.asSegmentAllocator();
+ *     MemorySegment particles = segments.allocate(particle, 1_000);   // one malloc(24000)
+ *     x.set(particles, 0L, 999L, 1998.0);                              // particles[999].x = 1998.0
+ *     long address = segments.addressOf(particles);                   // 0x555555559020
+ *     segments.free(particles);                                        // free(address)
+ * }
+ * }
+ *
  * @implNote Alignments up to {@link Allocator#alignment()} use {@code malloc}, larger ones {@code memalign}.
  *           Where the allocator would return {@code NULL}, this view throws
  *           {@link AllocationFailedException}, since a {@link SegmentAllocator} must not return a null segment.

@@ -9,8 +9,8 @@ import io.github.alloclab.internal.Scramble;
  * An <b>offset</b> is an address minus the base of its arena. With {@code B = 2^s} the minimum block, a block
  * of <b>order</b> {@code k} is {@code B·2^k} bytes and starts at an offset that is a multiple of its size:
  * <pre>
- *   size(k)        = B << k                      = 1 << (k + s)
- *   order(n)       = min { k : size(k) >= n }    = ceil(log2 n) - s, or 0 when n <= B
+ *   size(k)        = B &lt;&lt; k                      = 1 &lt;&lt; (k + s)
+ *   order(n)       = min { k : size(k) >= n }    = ceil(log2 n) - s, or 0 when n &lt;= B
  *   buddy(off, k)  = off XOR size(k)             the other half of the block of order k + 1 that holds off
  *   parent(off, k) = off AND NOT size(k)         where that block of order k + 1 starts
  * </pre>

@@ -121,7 +121,7 @@ public final class AllocatorRegistry {
 
     private final Map<String, AllocatorSpec<?>> specs = new LinkedHashMap<>();
 
-    /** {@return an empty registry, to fill with {@link #register}} */
+    /** An empty registry, to fill with {@link #register}. */
     public AllocatorRegistry() {
     }
 

@@ -96,8 +96,9 @@ final class MallInfoCommand implements Callable<Integer> {
                         "fordblks", "keepcost", "mmapThreshold", "trimThreshold"));
             }
             case table, markdown -> {
-                out.printf(Locale.ROOT, "%s after %,d of %,d operations of %s (line %,d), %,d blocks live%n%n",
-                        r.allocator(), r.opsReplayed(), r.totalOps(), r.trace(), r.line(), r.liveBlocks());
+                out.printf(Locale.ROOT, "%s after %,d of %,d operations of %s (line %,d), %,d block%s live%n%n",
+                        r.allocator(), r.opsReplayed(), r.totalOps(), r.trace(), r.line(), r.liveBlocks(),
+                        r.liveBlocks() == 1 ? "" : "s");
                 out.println("mallinfo2():");
                 field(out, "arena", s.arena(), "bytes of the brk heap");
                 field(out, "ordblks", s.ordblks(), "free blocks of the heap, top included");
