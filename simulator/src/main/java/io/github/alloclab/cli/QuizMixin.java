@@ -46,21 +46,31 @@ final class QuizMixin {
     }
 
     /**
-     * {@return whether to print the answers}: {@code byDefault} unless {@code --quiz} or {@code --solve} says
-     * otherwise
+     * {@return whether to print the answers of a command that hides them by default and has its own flag that
+     * shows them, as {@code freelist} has malloc.py's {@code -c}}: that flag is another name for {@code --solve}
      *
-     * @throws ParameterException for both flags at once
+     * @param solveFlag whether the command's own flag was given
+     * @param flag      that flag's name, for the error
+     * @throws ParameterException for {@code --quiz} with {@code --solve} or the command's flag
      */
-    boolean shows(boolean byDefault) {
+    boolean showsWith(boolean solveFlag, String flag) {
+        if (quiz && (solve || solveFlag)) {
+            throw new ParameterException(mixee.commandLine(), "--quiz hides the answers and %s shows them; choose one"
+                    .formatted(solve ? "--solve" : flag));
+        }
+        return solve || solveFlag;
+    }
+
+    /**
+     * {@return whether to hide the answers of a command that shows them by default}
+     *
+     * @throws ParameterException for {@code --quiz} with {@code --solve}
+     */
+    boolean hides() {
         if (quiz && solve) {
             throw new ParameterException(mixee.commandLine(), "--quiz hides the answers and --solve shows them; choose one");
         }
-        return quiz ? false : solve || byDefault;
-    }
-
-    /** {@return whether to hide the answers of a command that shows them by default} */
-    boolean hides() {
-        return !shows(true);
+        return quiz;
     }
 
     /** {@return {@code value} as text, or {@value #HIDDEN} in a quiz} */
