@@ -90,7 +90,7 @@ public final class HeapMap {
         List<HeapRegion> regions = new ArrayList<>();
         for (long[] r : bounds) {
             long scale = bytesPerCell != 0 ? bytesPerCell : scale(r[1] - r[0], Math.min(maxCells, MAX_CELLS));
-            if ((r[1] - r[0]) / scale >= MAX_CELLS) {
+            if ((r[1] - r[0] + scale - 1) / scale > MAX_CELLS) {
                 throw new IllegalArgumentException("a region of %d bytes at %d bytes a cell is more than %d cells"
                         .formatted(r[1] - r[0], scale, MAX_CELLS) + "; choose a larger scale");
             }
