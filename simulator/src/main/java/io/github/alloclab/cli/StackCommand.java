@@ -96,6 +96,7 @@ final class StackCommand implements Callable<Integer> {
         if (step && format != Format.text) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--step works with --format text only");
         }
+        quiz.requireText(format == Format.text, format.name());
         String text;
         try {
             text = Files.readString(source, StandardCharsets.UTF_8);
@@ -106,7 +107,6 @@ final class StackCommand implements Callable<Integer> {
         }
         StackRun run = StackSimulator.run(source.toString(), text,
                 new StackSimulator.Options(convention, stackLimit, maxSteps, shownSteps, shownFrames));
-        quiz.requireText(format == Format.text, format.name());
         var out = quiz.mask(spec.commandLine().getOut(), ANSWERS);
         if (format == Format.json) {
             out.println(StackJson.write(run));
