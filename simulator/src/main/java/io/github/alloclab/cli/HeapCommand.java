@@ -33,13 +33,13 @@ import picocli.CommandLine.TypeConversionException;
 @Command(name = "heap",
         header = "Draw the heap after each operation: blocks to scale, by state, region by region.",
         mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Run an operation list (-A, as OSTEP's malloc.py) or replay a trace (checked, as 'replay'",
-                "does) on an allocator, and after each operation (or only after --at OP) print what it did,",
-                "'ptr[3] = malloc(30) -> 0x...', and the heap: one row of cells per region (the break's",
-                "[heap], each mmap'd region), each cell a power-of-two number of bytes, shown by what they",
-                "hold: # allocated, ! red zone, = header or metadata, + padding, . free, _ no block. A cell",
-                "that holds several shows the first of that list, so a small block never vanishes. Colours",
-                "on a terminal; the characters alone otherwise."},
+        description = "Run an operation list (-A, as OSTEP's malloc.py) or replay a trace (checked, as 'replay' "
+                + "does) on an allocator, and after each operation (or only after --at OP) print what it did, "
+                + "'ptr[3] = malloc(30) -> 0x...', and the heap: one row of cells per region (the break's [heap], each "
+                + "mmap'd region), each cell a power-of-two number of bytes, shown by what they hold: # allocated, "
+                + "! red zone, = header or metadata, + padding, . free, _ no block. A cell that holds several shows "
+                + "the first of that list, so a small block never vanishes. Colours on a terminal; the characters "
+                + "alone otherwise.",
         footer = {"", "Examples:",
                 "  alloclab heap -A +20,+30,-0,+10 --scale 16",
                 "  alloclab heap -a buddy -A +100,+3000,+200000,-1",
