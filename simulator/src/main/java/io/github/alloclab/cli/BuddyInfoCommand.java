@@ -22,6 +22,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -64,6 +65,21 @@ final class BuddyInfoCommand implements Callable<Integer> {
     @Parameters(paramLabel = "TRACE", description = "A trace file, or the name of a bundled trace.")
     String trace;
 
+    @Mixin
+    QuizMixin quiz;
+
+    /**
+     * The answers of a quiz: the free blocks per order, and with {@code --details} the free blocks and bytes of
+     * each order and every figure; the orders and block sizes are the question.
+     */
+    static final List<QuizMixin.Mask> ANSWERS = List.of(
+            QuizMixin.Mask.aligned("(?:^Node \\d+, zone +\\S+|\\G) +(\\d+)"),
+            QuizMixin.Mask.aligned("^\\| +\\d+ \\| +\\d+ \\S+ \\| +([\\d,]+) \\| +([\\d,]+) \\|$"),
+            QuizMixin.Mask.aligned("^(?:live blocks|requested bytes|allocated bytes|internal fragmentation|free bytes"
+                    + "|footprint) +([\\d,]+)"),
+            QuizMixin.Mask.compact("\\(([\\d.]+%) of allocated"),
+            QuizMixin.Mask.compact("^arenas ([\\d,]+), splits ([\\d,]+), merges ([\\d,]+)"));
+
     @Spec
     CommandSpec spec;
 
@@ -84,7 +100,8 @@ final class BuddyInfoCommand implements Callable<Integer> {
         TraceSource source = ReplayCommand.source(trace);
         AllocatorRegistry registry = AllocatorRegistry.standard();
         registry.spec(allocator); // an unknown name fails here, listing the known ones
-        PrintWriter out = spec.commandLine().getOut();
+        quiz.requireText(format == OutputFormat.table, format.name());
+        PrintWriter out = quiz.mask(spec.commandLine().getOut(), ANSWERS);
         try (Allocator heap = registry.create(allocator, settings)) {
             if (!(heap instanceof BuddyInfoView view)) {
                 throw new IllegalArgumentException("'%s' keeps no free blocks by order; buddyinfo needs a buddy or"

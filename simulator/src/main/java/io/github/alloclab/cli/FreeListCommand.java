@@ -6,6 +6,7 @@ import io.github.alloclab.freespace.FreeSpaceOptions;
 import io.github.alloclab.freespace.FreeSpaceSimulator;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -17,7 +18,8 @@ import picocli.CommandLine.Spec;
                 "OSTEP's free-space simulator, vm-freespace/malloc.py: the same flags, the same",
                 "random operations and the same output, line for line, computed by alloclab's",
                 "first-fit allocator on a fixed heap. Without -c each answer is a '?' to work",
-                "out; -c prints them."},
+                "out; -c prints them. --quiz and --solve, as in alloclab's other teaching",
+                "commands, are the same as leaving -c out and giving it."},
         footer = {"",
                 "Beyond malloc.py:",
                 "  -p NEXT           next fit: each search resumes where the last one stopped.",
@@ -93,18 +95,22 @@ final class FreeListCommand implements Callable<Integer> {
     @Option(names = "--exact-coalesce", description = "coalesce with the neighbours in memory, in every list order")
     boolean exactCoalesce;
 
-    @Option(names = "--picture", description = "draw the heap after each operation")
+    @Option(names = "--picture", description = "draw the heap after each operation (not with --quiz)")
     boolean picture;
+
+    @Mixin
+    QuizMixin quiz;
 
     @Spec
     CommandSpec spec;
 
     @Override
     public Integer call() {
+        boolean answers = quiz.showsWith(compute, "-c");
         FreeSpaceOptions options = new FreeSpaceOptions(option("-s", seed), option("-S", size),
                 option("-b", baseAddr), option("-H", headerSize), option("-a", alignment), policy, listOrder,
-                coalesce, option("-n", numOps), option("-r", range), option("-P", percentAlloc), allocList, compute,
-                exactCoalesce, picture);
+                coalesce, option("-n", numOps), option("-r", range), option("-P", percentAlloc), allocList, answers,
+                exactCoalesce, picture && answers);
         try (FreeSpaceSimulator simulator = new FreeSpaceSimulator(options)) {
             simulator.run(spec.commandLine().getOut());
         }

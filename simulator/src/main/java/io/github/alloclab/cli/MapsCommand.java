@@ -31,13 +31,20 @@ final class MapsCommand implements Callable<Integer> {
     @Mixin
     ProcessMixin process;
 
+    @Mixin
+    QuizMixin quiz;
+
+    /** The answers of a quiz: where each mapping starts and ends, and its offset in the file. */
+    static final List<QuizMixin.Mask> ANSWERS = List.of(
+            QuizMixin.Mask.compact("^([0-9a-f]+)-([0-9a-f]+) [-r][-w][-x][ps] ([0-9a-f]+) "));
+
     @Spec
     CommandSpec spec;
 
     @Override
     public Integer call() {
         try (SimulatedProcess p = process.start(file, args)) {
-            var out = spec.commandLine().getOut();
+            var out = quiz.mask(spec.commandLine().getOut(), ANSWERS);
             ProcMaps.lines(p).forEach(out::println);
             out.flush();
         }

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -53,6 +54,16 @@ final class SlabInfoCommand implements Callable<Integer> {
     @Parameters(paramLabel = "TRACE", description = "A trace file, or the name of a bundled trace.")
     String trace;
 
+    @Mixin
+    QuizMixin quiz;
+
+    /**
+     * The answers of a quiz: each cache's objects in use and in all, slabs in use and in all, and shared
+     * objects; its name, object size, layout and tunables are the question.
+     */
+    static final List<QuizMixin.Mask> ANSWERS = List.of(QuizMixin.Mask.aligned(
+            "^\\S+ +(\\d+) +(\\d+) +\\d+ +\\d+ +\\d+ : tunables +\\d+ +\\d+ +\\d+ : slabdata +(\\d+) +(\\d+) +(\\d+)"));
+
     @Spec
     CommandSpec spec;
 
@@ -65,7 +76,8 @@ final class SlabInfoCommand implements Callable<Integer> {
         TraceSource source = ReplayCommand.source(trace);
         AllocatorRegistry registry = AllocatorRegistry.standard();
         registry.spec(allocator);
-        PrintWriter out = spec.commandLine().getOut();
+        quiz.requireText(format == OutputFormat.table || format == OutputFormat.markdown, format.name());
+        PrintWriter out = quiz.mask(spec.commandLine().getOut(), ANSWERS);
         try (Allocator heap = registry.create(allocator, settings)) {
             if (!(heap instanceof SlabInfoView view)) {
                 throw new IllegalArgumentException(("'%s' has no object caches; slabinfo needs an allocator made of"

@@ -14,10 +14,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -67,14 +69,34 @@ final class StackCommand implements Callable<Integer> {
             description = "Give up after N steps, on a program that may never end (default: ${DEFAULT-VALUE}).")
     long maxSteps;
 
+    @Mixin
+    QuizMixin quiz;
+
     @Spec
     CommandSpec spec;
+
+    /**
+     * The answers of a quiz: the registers after each step, the value in each stack slot, the words
+     * {@code x/8wx} shows, the return addresses in {@code bt}, the value a function returns and the exit status.
+     * The program, the steps, the slots' addresses and their labels are the question.
+     */
+    static final List<QuizMixin.Mask> ANSWERS = List.of(
+            QuizMixin.Mask.compact("\\b[er](?:bp|sp|ip|ax)=(\\S+)"),
+            QuizMixin.Mask.aligned("^ +0x[0-9a-f]+ \\| +(\\S.*?) \\| "),
+            QuizMixin.Mask.compact("(?:^ +0x[0-9a-f]+:|\\G)\\t(0x[0-9a-f]+)"),
+            QuizMixin.Mask.compact("^ +#\\d+ +(0x[0-9a-f]+) in "),
+            QuizMixin.Mask.compact("is about to return (\\S+) in "),
+            QuizMixin.Mask.compact(" returned to \\S+, with (\\S+) in "),
+            QuizMixin.Mask.compact("^ *\\d+ +_start +exit\\((-?\\d+)\\)"),
+            QuizMixin.Mask.compact("^ +[er]bp = (0x[0-9a-f]+), outside"),
+            QuizMixin.Mask.compact("^exit status (\\d+)"));
 
     @Override
     public Integer call() {
         if (step && format != Format.text) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--step works with --format text only");
         }
+        quiz.requireText(format == Format.text, format.name());
         String text;
         try {
             text = Files.readString(source, StandardCharsets.UTF_8);
@@ -85,12 +107,13 @@ final class StackCommand implements Callable<Integer> {
         }
         StackRun run = StackSimulator.run(source.toString(), text,
                 new StackSimulator.Options(convention, stackLimit, maxSteps, shownSteps, shownFrames));
-        var out = spec.commandLine().getOut();
+        var out = quiz.mask(spec.commandLine().getOut(), ANSWERS);
         if (format == Format.json) {
             out.println(StackJson.write(run));
             out.flush();
         } else {
             StackView.print(run, out, step ? new EnterPause(out) : () -> { });
+            out.flush();
         }
         return 0;
     }

@@ -99,7 +99,7 @@ public final class Replayer {
         Checked checked;
         try (Allocator allocator = allocators.get(); TraceReader reader = trace.source().open()) {
             checked = new CheckedPass(name, allocator, reader, profile, options.checkEveryOp(), progress,
-                    Long.MAX_VALUE).run();
+                    Long.MAX_VALUE, OperationObserver.NONE).run();
         }
         double opsPerSecond = 0;
         double reference = 0;
@@ -136,6 +136,14 @@ public final class Replayer {
 
     /** As {@link #replayPrefix(TraceSource, Allocator, long)}, for a trace already profiled. */
     public Prefix replayPrefix(PreparedTrace trace, Allocator allocator, long ops) {
+        return replayPrefix(trace, allocator, ops, OperationObserver.NONE);
+    }
+
+    /**
+     * As {@link #replayPrefix(PreparedTrace, Allocator, long)}, telling {@code observer} of each operation as
+     * soon as it is done and checked.
+     */
+    public Prefix replayPrefix(PreparedTrace trace, Allocator allocator, long ops, OperationObserver observer) {
         TraceProfile profile = trace.profile();
         String name = trace.source().name();
         if (ops < 0 || ops > profile.ops()) {
@@ -143,7 +151,8 @@ public final class Replayer {
                     .formatted(name, profile.ops(), ops));
         }
         try (TraceReader reader = trace.source().open()) {
-            CheckedPass pass = new CheckedPass(name, allocator, reader, profile, options.checkEveryOp(), progress, ops);
+            CheckedPass pass = new CheckedPass(name, allocator, reader, profile, options.checkEveryOp(), progress, ops,
+                    observer);
             Checked checked = pass.run();
             return new Prefix(name, pass.ops, profile.ops(), pass.lastLine, pass.live.size(), pass.payload,
                     checked.error);
@@ -255,6 +264,7 @@ public final class Replayer {
         private final ReplayProgress progress;
         /** Operations to replay before stopping. */
         private final long limit;
+        private final OperationObserver observer;
         private final Map<Integer, Live> live = new HashMap<>();
         private final TreeMap<Long, Live> byAddress = new TreeMap<>();
         private final FragmentationTracker tracker;
@@ -269,7 +279,7 @@ public final class Replayer {
         private HeapSnapshot atPeak;
 
         CheckedPass(String traceName, Allocator allocator, TraceReader reader, TraceProfile profile,
-                    boolean checkEveryOp, ReplayProgress progress, long limit) {
+                    boolean checkEveryOp, ReplayProgress progress, long limit, OperationObserver observer) {
             this.traceName = traceName;
             this.allocator = allocator;
             this.memory = allocator.memory();
@@ -278,6 +288,7 @@ public final class Replayer {
             this.checkEveryOp = checkEveryOp;
             this.progress = progress;
             this.limit = limit;
+            this.observer = observer;
             this.tracker = new FragmentationTracker(memory.peakFootprintBytes());
             this.accounting = pageAccounting(memory);
             this.touched = accounting == null ? new TouchedPages(memory) : null;
@@ -298,7 +309,7 @@ public final class Replayer {
                     lastLine = line;
                     boolean sample = op.kind() != TraceOp.Kind.FREE && allocations++ % sampleEvery == 0;
                     long stepsBefore = sample ? allocator.stats().searchSteps() : 0;
-                    apply(op);
+                    long address = apply(op);
                     if (sample) {
                         maxSteps = Math.max(maxSteps, allocator.stats().searchSteps() - stepsBefore);
                     }
@@ -313,6 +324,7 @@ public final class Replayer {
                     if (checkEveryOp) {
                         heapCheck(line);
                     }
+                    observer.applied(op, address);
                     if (ops % PROGRESS_EVERY == 0) {
                         progress.advanced(PROGRESS_EVERY);
                     }
@@ -350,8 +362,9 @@ public final class Replayer {
             return (a + b - 1) / b;
         }
 
-        private void apply(TraceOp op) {
-            switch (op.kind()) {
+        /** {@return the address malloc or realloc returned, or the one freed} */
+        private long apply(TraceOp op) {
+            return switch (op.kind()) {
                 case ALLOC -> {
                     if (live.containsKey(op.id())) {
                         throw new TraceFormatException(traceName, op.line(),
@@ -362,6 +375,7 @@ public final class Replayer {
                     place(block, op);
                     PayloadPattern.fill(memory, address, op.id(), 0, op.byteSize());
                     grow(op.byteSize());
+                    yield address;
                 }
                 case REALLOC -> {
                     Live old = liveBlock(op, "realloc");
@@ -374,6 +388,7 @@ public final class Replayer {
                     verify(block, Math.min(old.byteSize, op.byteSize()), op.line(), "after realloc");
                     PayloadPattern.fill(memory, address, op.id(), Math.min(old.byteSize, op.byteSize()), op.byteSize());
                     grow(op.byteSize() - old.byteSize);
+                    yield address;
                 }
                 case FREE -> {
                     Live block = liveBlock(op, "free");
@@ -385,8 +400,9 @@ public final class Replayer {
                     byAddress.remove(block.address);
                     live.remove(op.id());
                     payload -= block.byteSize;
+                    yield block.address;
                 }
-            }
+            };
         }
 
         private Live liveBlock(TraceOp op, String call) {
