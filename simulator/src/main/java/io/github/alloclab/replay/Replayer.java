@@ -93,13 +93,24 @@ public final class Replayer {
      * @throws TraceFormatException if the trace is malformed or inconsistent
      */
     public ReplayResult replay(PreparedTrace trace, String allocatorName, Supplier<Allocator> allocators) {
+        return replay(trace, allocatorName, allocators, ReplayObserver.NONE);
+    }
+
+    /**
+     * Replays a prepared trace as {@link #replay(PreparedTrace, String, Supplier)} does, showing every operation
+     * of the checked pass to {@code observer} (the timed passes are not observed).
+     *
+     * @throws TraceFormatException if the trace is malformed or inconsistent
+     */
+    public ReplayResult replay(PreparedTrace trace, String allocatorName, Supplier<Allocator> allocators,
+                               ReplayObserver observer) {
         TraceProfile profile = trace.profile();
         String name = trace.source().name();
         progress.phase(allocatorName + " on " + name);
         Checked checked;
         try (Allocator allocator = allocators.get(); TraceReader reader = trace.source().open()) {
             checked = new CheckedPass(name, allocator, reader, profile, options.checkEveryOp(), progress,
-                    Long.MAX_VALUE).run();
+                    Long.MAX_VALUE, observer).run();
         }
         double opsPerSecond = 0;
         double reference = 0;
@@ -143,7 +154,8 @@ public final class Replayer {
                     .formatted(name, profile.ops(), ops));
         }
         try (TraceReader reader = trace.source().open()) {
-            CheckedPass pass = new CheckedPass(name, allocator, reader, profile, options.checkEveryOp(), progress, ops);
+            CheckedPass pass = new CheckedPass(name, allocator, reader, profile, options.checkEveryOp(), progress, ops,
+                    ReplayObserver.NONE);
             Checked checked = pass.run();
             return new Prefix(name, pass.ops, profile.ops(), pass.lastLine, pass.live.size(), pass.payload,
                     checked.error);
@@ -255,6 +267,9 @@ public final class Replayer {
         private final ReplayProgress progress;
         /** Operations to replay before stopping. */
         private final long limit;
+        private final ReplayObserver observer;
+        /** The payload address the last operation returned or released, for the observer. */
+        private long lastAddress;
         private final Map<Integer, Live> live = new HashMap<>();
         private final TreeMap<Long, Live> byAddress = new TreeMap<>();
         private final FragmentationTracker tracker;
@@ -269,7 +284,7 @@ public final class Replayer {
         private HeapSnapshot atPeak;
 
         CheckedPass(String traceName, Allocator allocator, TraceReader reader, TraceProfile profile,
-                    boolean checkEveryOp, ReplayProgress progress, long limit) {
+                    boolean checkEveryOp, ReplayProgress progress, long limit, ReplayObserver observer) {
             this.traceName = traceName;
             this.allocator = allocator;
             this.memory = allocator.memory();
@@ -278,6 +293,7 @@ public final class Replayer {
             this.checkEveryOp = checkEveryOp;
             this.progress = progress;
             this.limit = limit;
+            this.observer = observer;
             this.tracker = new FragmentationTracker(memory.peakFootprintBytes());
             this.accounting = pageAccounting(memory);
             this.touched = accounting == null ? new TouchedPages(memory) : null;
@@ -313,6 +329,7 @@ public final class Replayer {
                     if (checkEveryOp) {
                         heapCheck(line);
                     }
+                    observer.afterOperation(ops, op, lastAddress, allocator, payload);
                     if (ops % PROGRESS_EVERY == 0) {
                         progress.advanced(PROGRESS_EVERY);
                     }
@@ -360,6 +377,7 @@ public final class Replayer {
                     long address = call(op, () -> allocator.malloc(op.byteSize()), "malloc(%d)");
                     Live block = new Live(op.id(), address, op.byteSize());
                     place(block, op);
+                    lastAddress = address;
                     PayloadPattern.fill(memory, address, op.id(), 0, op.byteSize());
                     grow(op.byteSize());
                 }
@@ -371,6 +389,7 @@ public final class Replayer {
                     live.remove(op.id());
                     Live block = new Live(op.id(), address, op.byteSize());
                     place(block, op);
+                    lastAddress = address;
                     verify(block, Math.min(old.byteSize, op.byteSize()), op.line(), "after realloc");
                     PayloadPattern.fill(memory, address, op.id(), Math.min(old.byteSize, op.byteSize()), op.byteSize());
                     grow(op.byteSize() - old.byteSize);
@@ -385,6 +404,7 @@ public final class Replayer {
                     byAddress.remove(block.address);
                     live.remove(op.id());
                     payload -= block.byteSize;
+                    lastAddress = block.address;
                 }
             }
         }
