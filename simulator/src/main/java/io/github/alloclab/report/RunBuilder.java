@@ -13,9 +13,10 @@ import java.util.List;
  * <ol>
  *   <li>a block of the same state that starts where the last run ends extends it (a row of allocated blocks
  *       is one bar, as the eye sees it anyway);</li>
- *   <li>a block that starts less than {@code granularity} bytes after the last run ends, while that run is
- *       still narrower than {@code granularity}, joins it, making it a mixed run, coloured by the state with
- *       most bytes: small blocks of different states fill cells about {@code granularity} wide;</li>
+ *   <li>a block narrower than {@code granularity} that starts less than {@code granularity} bytes after the
+ *       last run ends, while that run is still narrower than {@code granularity}, joins it, making it a mixed
+ *       run, coloured by the state with most bytes: small blocks of different states fill cells about
+ *       {@code granularity} wide, and a block wide enough to see is always drawn alone;</li>
  *   <li>anything else starts a new run, so a gap wider than {@code granularity} (the space between the heap
  *       and a mapping, say) always shows.</li>
  *   <li>neighbouring mixed cells of the same colour then merge, so a long stretch of small blocks, mostly
@@ -58,7 +59,8 @@ public final class RunBuilder {
             return;
         }
         boolean same = start >= 0 && block.address() == end && state == block.state();
-        boolean tooThin = start >= 0 && block.address() - end < granularity && end - start < granularity;
+        boolean tooThin = start >= 0 && block.address() - end < granularity && end - start < granularity
+                && block.byteSize() < granularity;
         if (same || tooThin) {
             if (state != block.state()) {
                 state = null; // mixed from now on
