@@ -167,8 +167,10 @@ public final class ReportPage {
         }
         html.append("</figcaption>\n").append(TimelineSvg.render(run.rows(), axis, rowHeight)).append('\n');
         html.append("<div class=\"axis\">");
+        double free = 0; // labels are about a third of a panel wide: the next one starts past the last one
         for (AddressAxis.Region region : axis.regions()) {
-            if (region.width() >= 0.22 * TimelineSvg.WIDTH || region == axis.regions().getFirst()) {
+            if (region.x() >= free && region.x() <= 0.65 * TimelineSvg.WIDTH) {
+                free = region.x() + 0.36 * TimelineSvg.WIDTH;
                 html.append("<span style=\"left: ").append(Html.coordinate(100 * region.x() / TimelineSvg.WIDTH))
                         .append("%\" title=\"").append(Html.address(region.start())).append(" to ")
                         .append(Html.address(region.end())).append("\">").append(Html.address(region.start()))
