@@ -28,7 +28,7 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
  * <p>XChart draws through AWT, so this class needs no display, only {@code java.awt.headless=true}, which it
  * sets when nobody has decided (the {@code alloclab} launcher passes it too).
  */
-public final class ReportCharts {
+final class ReportCharts {
 
     static {
         if (System.getProperty("java.awt.headless") == null) {
@@ -48,7 +48,7 @@ public final class ReportCharts {
     }
 
     /** {@return live payload and each allocator's footprint over one trace, in KiB} */
-    public static XYChart footprint(String trace, List<ReportRun> runs) {
+    static XYChart footprint(String trace, List<ReportRun> runs) {
         XYChart chart = xy("Footprint and live payload: " + trace, "operation", "KiB");
         if (!runs.isEmpty()) {
             List<SeriesPoint> points = runs.getFirst().points();
@@ -69,7 +69,7 @@ public final class ReportCharts {
     }
 
     /** {@return {@code 1 - L(t) / M(t)} for each allocator over one trace, in percent} */
-    public static XYChart waste(String trace, List<ReportRun> runs) {
+    static XYChart waste(String trace, List<ReportRun> runs) {
         XYChart chart = xy("Fragmentation: share of the footprint not live, 1 - L(t)/M(t): " + trace,
                 "operation", "%");
         chart.getStyler().setYAxisMin(0.0).setYAxisMax(100.0);
@@ -88,7 +88,7 @@ public final class ReportCharts {
     }
 
     /** {@return each allocator's utilisation on each trace, as grouped bars, in percent} */
-    public static CategoryChart utilization(List<String> allocators, List<TraceReport> traces) {
+    static CategoryChart utilization(List<String> allocators, List<TraceReport> traces) {
         CategoryChart chart = new CategoryChartBuilder().width(WIDTH).height(HEIGHT)
                 .title("Utilisation (peak live payload / peak footprint) by allocator")
                 .xAxisTitle("allocator").yAxisTitle("%").build();
@@ -107,7 +107,7 @@ public final class ReportCharts {
     }
 
     /** {@return the chart as an {@code <svg>} element, compacted by {@link SvgCompactor}} */
-    public static String svg(Chart<?, ?> chart) {
+    static String svg(Chart<?, ?> chart) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try {
             VectorGraphicsEncoder.saveVectorGraphic(chart, out, VectorGraphicsEncoder.VectorGraphicsFormat.SVG);
@@ -118,7 +118,7 @@ public final class ReportCharts {
     }
 
     /** Writes the chart as a PNG. */
-    public static void png(Chart<?, ?> chart, OutputStream out) throws IOException {
+    static void png(Chart<?, ?> chart, OutputStream out) throws IOException {
         BitmapEncoder.saveBitmap(chart, out, BitmapEncoder.BitmapFormat.PNG);
     }
 
