@@ -27,11 +27,11 @@ import picocli.CommandLine.Spec;
 @Command(name = "report",
         header = "Write an HTML page of heap timelines and plots for traces replayed on allocators.",
         mixinStandardHelpOptions = true,
-        description = {"Replay traces on allocators (checked, untimed) and write one self-contained HTML file:",
-                "a villoc-style timeline of each heap (a row per sampled operation, blocks placed by address",
-                "and coloured by state), the allocators' heaps side by side, and plots of footprint against",
-                "live payload, fragmentation over time and utilisation by allocator. It needs no network",
-                "to view. --png also writes the plots as PNG files."})
+        description = "Replay traces on allocators (checked, untimed) and write one self-contained HTML file: a "
+                + "villoc-style timeline of each heap (a row per sampled operation, blocks placed by address and "
+                + "coloured by state), the allocators' heaps side by side, and plots of footprint against live "
+                + "payload, fragmentation over time and utilisation by allocator. It needs no network to view. "
+                + "--png also writes the plots as PNG files.")
 final class ReportCommand implements Callable<Integer> {
 
     /** Four families that differ the most: a free list, the buddy system, slab caches, a composite malloc. */
