@@ -10,6 +10,9 @@ module io.github.alloclab.simulator {
     // freva's ascii-table ships no module name; this is the name Java derives from its jar.
     requires ascii.table;
     requires me.tongfei.progressbar;
+    // XChart draws the report's plots through AWT (headless).
+    requires org.knowm.xchart;
+    requires java.desktop;
 
     exports io.github.alloclab.trace;
     exports io.github.alloclab.replay;
@@ -22,6 +25,7 @@ module io.github.alloclab.simulator {
     exports io.github.alloclab.layout;
     exports io.github.alloclab.stack;
     exports io.github.alloclab.freespace;
+    exports io.github.alloclab.report;
 
     opens io.github.alloclab.cli to info.picocli, com.fasterxml.jackson.databind;
     opens io.github.alloclab.replay to com.fasterxml.jackson.databind;

@@ -3,7 +3,7 @@ package io.github.alloclab.cli;
 import io.github.alloclab.allocator.Allocator;
 import io.github.alloclab.heapmap.HeapMap;
 import io.github.alloclab.registry.AllocatorRegistry;
-import io.github.alloclab.replay.OperationObserver;
+import io.github.alloclab.replay.ReplayObserver;
 import io.github.alloclab.replay.PreparedTrace;
 import io.github.alloclab.replay.ReplayOptions;
 import io.github.alloclab.replay.Replayer;
@@ -177,7 +177,7 @@ final class HeapCommand implements Callable<Integer> {
         }
         long[] done = {0};
         Map<Integer, Long> byId = new HashMap<>();
-        OperationObserver observer = (op, address) -> {
+        ReplayObserver observer = (number, op, address, replayed, liveBytes) -> {
             done[0]++;
             Long before = op.kind() == TraceOp.Kind.ALLOC ? null : byId.remove(op.id());
             if (before != null) {

@@ -93,13 +93,24 @@ public final class Replayer {
      * @throws TraceFormatException if the trace is malformed or inconsistent
      */
     public ReplayResult replay(PreparedTrace trace, String allocatorName, Supplier<Allocator> allocators) {
+        return replay(trace, allocatorName, allocators, ReplayObserver.NONE);
+    }
+
+    /**
+     * Replays a prepared trace as {@link #replay(PreparedTrace, String, Supplier)} does, showing every operation
+     * of the checked pass to {@code observer} (the timed passes are not observed).
+     *
+     * @throws TraceFormatException if the trace is malformed or inconsistent
+     */
+    public ReplayResult replay(PreparedTrace trace, String allocatorName, Supplier<Allocator> allocators,
+                               ReplayObserver observer) {
         TraceProfile profile = trace.profile();
         String name = trace.source().name();
         progress.phase(allocatorName + " on " + name);
         Checked checked;
         try (Allocator allocator = allocators.get(); TraceReader reader = trace.source().open()) {
             checked = new CheckedPass(name, allocator, reader, profile, options.checkEveryOp(), progress,
-                    Long.MAX_VALUE, OperationObserver.NONE).run();
+                    Long.MAX_VALUE, observer).run();
         }
         double opsPerSecond = 0;
         double reference = 0;
@@ -136,14 +147,14 @@ public final class Replayer {
 
     /** As {@link #replayPrefix(TraceSource, Allocator, long)}, for a trace already profiled. */
     public Prefix replayPrefix(PreparedTrace trace, Allocator allocator, long ops) {
-        return replayPrefix(trace, allocator, ops, OperationObserver.NONE);
+        return replayPrefix(trace, allocator, ops, ReplayObserver.NONE);
     }
 
     /**
      * As {@link #replayPrefix(PreparedTrace, Allocator, long)}, telling {@code observer} of each operation as
      * soon as it is done and checked.
      */
-    public Prefix replayPrefix(PreparedTrace trace, Allocator allocator, long ops, OperationObserver observer) {
+    public Prefix replayPrefix(PreparedTrace trace, Allocator allocator, long ops, ReplayObserver observer) {
         TraceProfile profile = trace.profile();
         String name = trace.source().name();
         if (ops < 0 || ops > profile.ops()) {
@@ -264,7 +275,7 @@ public final class Replayer {
         private final ReplayProgress progress;
         /** Operations to replay before stopping. */
         private final long limit;
-        private final OperationObserver observer;
+        private final ReplayObserver observer;
         private final Map<Integer, Live> live = new HashMap<>();
         private final TreeMap<Long, Live> byAddress = new TreeMap<>();
         private final FragmentationTracker tracker;
@@ -279,7 +290,7 @@ public final class Replayer {
         private HeapSnapshot atPeak;
 
         CheckedPass(String traceName, Allocator allocator, TraceReader reader, TraceProfile profile,
-                    boolean checkEveryOp, ReplayProgress progress, long limit, OperationObserver observer) {
+                    boolean checkEveryOp, ReplayProgress progress, long limit, ReplayObserver observer) {
             this.traceName = traceName;
             this.allocator = allocator;
             this.memory = allocator.memory();
@@ -324,7 +335,7 @@ public final class Replayer {
                     if (checkEveryOp) {
                         heapCheck(line);
                     }
-                    observer.applied(op, address);
+                    observer.afterOperation(ops, op, address, allocator, payload);
                     if (ops % PROGRESS_EVERY == 0) {
                         progress.advanced(PROGRESS_EVERY);
                     }
