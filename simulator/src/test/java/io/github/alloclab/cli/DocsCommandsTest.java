@@ -17,6 +17,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.DynamicTest;
@@ -41,6 +42,8 @@ class DocsCommandsTest {
     private static final Path ROOT = repositoryRoot();
     /** The extensions of files a command may write (a trace, a C file, an ELF file). */
     private static final Pattern OUTPUT_FILE = Pattern.compile("[\\w./-]+\\.(rep|mtrace|ltrace|txt|c|elf|json|csv|md)");
+    /** Options whose value is a file or folder the command writes. */
+    private static final Set<String> OUTPUT_OPTIONS = Set.of("-o", "--output", "--png");
     private static final Map<String, Result> RUNS = new HashMap<>();
 
     record Result(int exit, List<String> lines, String command) {
@@ -143,8 +146,10 @@ class DocsCommandsTest {
         Path scratch = scratchRoot.resolve(page.replace('/', '_'));
         Map<String, String> shownAs = new LinkedHashMap<>();
         List<String> args = new ArrayList<>();
+        String previous = "";
         for (String word : alloclab.subList(1, alloclab.size())) {
-            String resolved = resolve(word, scratch);
+            String resolved = OUTPUT_OPTIONS.contains(previous) ? inScratch(word, scratch) : resolve(word, scratch);
+            previous = word;
             if (!resolved.equals(word)) {
                 shownAs.put(resolved, word);
             }
@@ -196,14 +201,19 @@ class DocsCommandsTest {
             return word;
         }
         if (Files.exists(scratch.resolve(word)) || OUTPUT_FILE.matcher(word).matches()) {
-            try {
-                Files.createDirectories(scratch.resolve(word).getParent());
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-            return scratch.resolve(word).toString();
+            return inScratch(word, scratch);
         }
         return word;
+    }
+
+    /** {@return where a file or folder the command writes goes: the page's scratch folder, never the source tree} */
+    private static String inScratch(String word, Path scratch) {
+        try {
+            Files.createDirectories(scratch.resolve(word).getParent());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return scratch.resolve(word).toString();
     }
 
     private static String fixture(String name, Path scratch) {
