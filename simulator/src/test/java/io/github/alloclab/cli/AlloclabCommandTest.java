@@ -1,12 +1,11 @@
 package io.github.alloclab.cli;
 
+import static io.github.alloclab.cli.CliRun.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -22,19 +21,9 @@ class AlloclabCommandTest {
     @TempDir
     Path dir;
 
-    record Run(int exit, String out, String err) {
-    }
-
-    static Run run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int exit = AlloclabCommand.run(args, new PrintWriter(out, true), new PrintWriter(err, true));
-        return new Run(exit, out.toString(), err.toString());
-    }
-
     @Test
     void listPrintsEveryAllocatorAsJson() throws IOException {
-        Run r = run("list", "--format", "json");
+        CliRun r = run("list", "--format", "json");
         assertThat(r.exit()).isZero();
         JsonNode list = new ObjectMapper().readTree(r.out());
         assertThat(list.isArray()).isTrue();
@@ -47,7 +36,7 @@ class AlloclabCommandTest {
 
     @Test
     void replayPrintsTheDocumentedJsonFields() throws IOException {
-        Run r = run("replay", "--format", "json", "--allocator", "firstfit", "find_doc_gz.rep");
+        CliRun r = run("replay", "--format", "json", "--allocator", "firstfit", "find_doc_gz.rep");
         assertThat(r.exit()).as(r.err()).isZero();
         JsonNode row = new ObjectMapper().readTree(r.out()).get(0);
         for (String field : new String[] {"trace", "allocator", "valid", "error", "ops", "opsPerSecond",
@@ -66,7 +55,7 @@ class AlloclabCommandTest {
     @Test
     void replayReadsTraceFilesAndCsv() throws IOException {
         Path trace = Files.writeString(dir.resolve("mine.rep"), "64\n2\n3\n1\na 0 10\na 1 20\nf 0\n");
-        Run r = run("replay", "--no-timing", "--format", "csv", trace.toString());
+        CliRun r = run("replay", "--no-timing", "--format", "csv", trace.toString());
         assertThat(r.exit()).as(r.err()).isZero();
         assertThat(r.out().lines().findFirst().orElseThrow())
                 .startsWith("trace,allocator,valid,error,ops,opsPerSecond,peakPayloadBytes,peakFootprintBytes,utilization");
@@ -75,7 +64,7 @@ class AlloclabCommandTest {
 
     @Test
     void compareRunsEveryBundledTraceAndSummarises() {
-        Run r = run("compare", "--no-timing");
+        CliRun r = run("compare", "--no-timing");
         assertThat(r.exit()).as(r.err()).isZero();
         assertThat(r.out()).contains("find_doc_gz.rep", "git_log_stat.rep", "tsort_dag.rep", "Mean over traces");
     }
@@ -83,7 +72,7 @@ class AlloclabCommandTest {
     @Test
     void anAllocatorErrorExitsWithOne() throws IOException {
         Path trace = Files.writeString(dir.resolve("huge.rep"), "0\n1\n1\n1\na 0 1099511627776\n");
-        Run r = run("replay", "--no-timing", trace.toString());
+        CliRun r = run("replay", "--no-timing", trace.toString());
         assertThat(r.exit()).isEqualTo(1);
         assertThat(r.out()).contains("NO", "line 5: out of memory");
     }
@@ -96,7 +85,7 @@ class AlloclabCommandTest {
     void badInputIsOneClearLineAndExitTwo(String command) throws IOException {
         Files.writeString(dir.resolve("bad.rep"), "100\n1\n1\n1\nq 0 1\n");
         String[] args = command.isEmpty() ? new String[0] : command.replace("DIR", dir.toString()).split(" ");
-        Run r = run(args);
+        CliRun r = run(args);
         assertThat(r.exit()).as(command).isEqualTo(2);
         assertThat(r.err().lines()).as(command).hasSize(1);
         assertThat(r.err()).startsWith("alloclab: ").doesNotContain("Exception", "\tat ");
@@ -105,7 +94,7 @@ class AlloclabCommandTest {
     @Test
     void malformedTraceErrorNamesFileAndLine() throws IOException {
         Files.writeString(dir.resolve("bad.rep"), "100\n1\n1\n1\nq 0 1\n");
-        Run r = run("replay", dir.resolve("bad.rep").toString());
+        CliRun r = run("replay", dir.resolve("bad.rep").toString());
         assertThat(r.err()).isEqualTo("alloclab: bad.rep:5: expected 'a <id> <bytes>', 'r <id> <bytes>' or 'f <id>', not 'q 0 1'\n");
     }
 
@@ -131,7 +120,7 @@ class AlloclabCommandTest {
     void stackJsonHasExactlyTheFieldsOfTheIssue(String convention, String bp, String sp, String ip, String ax)
             throws IOException {
         Path source = Files.writeString(dir.resolve("classic.c"), CLASSIC);
-        Run r = run("stack", "--format", "json", "--convention", convention, source.toString());
+        CliRun r = run("stack", "--format", "json", "--convention", convention, source.toString());
         assertThat(r.exit()).as(r.err()).isZero();
         JsonNode root = new ObjectMapper().readTree(r.out());
         assertThat(fields(root)).containsExactly("convention", "steps", "fault", "exitCode");
@@ -165,7 +154,7 @@ class AlloclabCommandTest {
     @Test
     void stackOverflowIsAFaultInTheJson() throws IOException {
         Path source = Files.writeString(dir.resolve("forever.c"), "int f(int n) { return f(n + 1); } int main(void) { return f(0); }");
-        Run r = run("stack", "--format", "json", "--stack-limit", "16K", "--steps", "4", source.toString());
+        CliRun r = run("stack", "--format", "json", "--stack-limit", "16K", "--steps", "4", source.toString());
         assertThat(r.exit()).as(r.err()).isZero();
         JsonNode root = new ObjectMapper().readTree(r.out());
         assertThat(fields(root.get("fault"))).containsExactly("kind", "address", "message");
@@ -178,7 +167,7 @@ class AlloclabCommandTest {
     @Test
     void stackTextDrawsTheFrameWithArrows() throws IOException {
         Path source = Files.writeString(dir.resolve("classic.c"), CLASSIC);
-        Run r = run("stack", source.toString());
+        CliRun r = run("stack", source.toString());
         assertThat(r.exit()).as(r.err()).isZero();
         assertThat(r.out()).contains("foo(a=10, b=20) is entered from main", "| return address  -> main:6",
                 "saved ebp                   <- ebp", "(gdb) bt", "#1  0x", "in main () at ", "(gdb) x/8wx $esp",
@@ -188,12 +177,12 @@ class AlloclabCommandTest {
     @Test
     void stepWaitsForEnterAndRunsOnAtTheEndOfInput() throws IOException {
         Path source = Files.writeString(dir.resolve("classic.c"), CLASSIC);
-        Run plain = run("stack", source.toString());
+        CliRun plain = run("stack", source.toString());
         java.io.InputStream stdin = System.in;
         var input = new java.io.ByteArrayInputStream("\n\n\n".getBytes(java.nio.charset.StandardCharsets.UTF_8));
         try {
             System.setIn(input);
-            Run stepped = run("stack", "--step", source.toString());
+            CliRun stepped = run("stack", "--step", source.toString());
             assertThat(stepped.exit()).isZero();
             // A prompt before each of the three lines, and one more that met the end of the input.
             assertThat(stepped.out().lines().filter(StackCommand.EnterPause.PROMPT::equals).count()).isEqualTo(4);
@@ -214,7 +203,7 @@ class AlloclabCommandTest {
         Files.writeString(dir.resolve("types.c"), "int main(void) { int *p = 3; return 0; }");
         Files.writeString(dir.resolve("divide.c"), "int main(void) { int z = 0; return 1 / z; }");
         Files.writeString(dir.resolve("loop.c"), "int main(void) { while (1) { } }");
-        Run r = run(command.replace("DIR", dir.toString()).split(" "));
+        CliRun r = run(command.replace("DIR", dir.toString()).split(" "));
         assertThat(r.exit()).as(command).isEqualTo(2);
         assertThat(r.err().lines()).as(command).hasSize(1);
         assertThat(r.err()).startsWith("alloclab: ").doesNotContain("Exception", "\tat ");
@@ -224,14 +213,14 @@ class AlloclabCommandTest {
     @Test
     void stackErrorsNameTheFileLineAndColumn() throws IOException {
         Path source = Files.writeString(dir.resolve("bad.c"), "int main(void) {\n    float x;\n}\n");
-        Run r = run("stack", source.toString());
+        CliRun r = run("stack", source.toString());
         assertThat(r.err()).isEqualTo("alloclab: " + source + ":2:5: 'float' is outside the C subset"
                 + " (types are int, long, char, void and pointers)\n");
     }
 
     @Test
     void debugShowsTheStackTrace() {
-        Run r = run("--debug", "replay", "missing.rep");
+        CliRun r = run("--debug", "replay", "missing.rep");
         assertThat(r.exit()).isEqualTo(2);
         assertThat(r.err()).contains("UncheckedIOException", "\tat ");
     }

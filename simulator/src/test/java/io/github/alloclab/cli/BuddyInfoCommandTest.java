@@ -1,29 +1,18 @@
 package io.github.alloclab.cli;
 
+import static io.github.alloclab.cli.CliRun.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import org.junit.jupiter.api.Test;
 
 /** {@code alloclab buddyinfo}: the kernel's format, golden lines, the other formats, and bad input. */
 class BuddyInfoCommandTest {
 
-    record Run(int exit, String out, String err) {
-    }
-
-    private static Run run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int exit = AlloclabCommand.run(args, new PrintWriter(out), new PrintWriter(err));
-        return new Run(exit, out.toString(), err.toString());
-    }
-
     @Test
     void printsOneLineInTheKernelsFormat() {
-        Run r = run("buddyinfo", "git_log_stat.rep", "--at", "3000");
+        CliRun r = run("buddyinfo", "git_log_stat.rep", "--at", "3000");
         assertThat(r.exit()).as(r.err()).isZero();
         // "Node %d, zone %8s " then "%6lu " per order: orders 0 to 12 of the default buddy
         assertThat(r.out()).matches("Node 0, zone   Normal ( {0,5}\\d{1,6} ){13}\\R");
@@ -41,7 +30,7 @@ class BuddyInfoCommandTest {
 
     @Test
     void jsonAddsUp() throws Exception {
-        Run r = run("buddyinfo", "tsort_dag.rep", "--at", "50000", "--format", "json");
+        CliRun r = run("buddyinfo", "tsort_dag.rep", "--at", "50000", "--format", "json");
         assertThat(r.exit()).as(r.err()).isZero();
         JsonNode json = new ObjectMapper().readTree(r.out());
         assertThat(json.get("opsReplayed").asLong()).isEqualTo(50_000);
@@ -60,10 +49,10 @@ class BuddyInfoCommandTest {
 
     @Test
     void csvHasARowPerOrderAndDetailsATable() {
-        Run csv = run("buddyinfo", "find_doc_gz.rep", "--at", "500", "--format", "csv", "-a", "buddy.header");
+        CliRun csv = run("buddyinfo", "find_doc_gz.rep", "--at", "500", "--format", "csv", "-a", "buddy.header");
         assertThat(csv.out().lines()).hasSize(1 + 12).first().isEqualTo("order,blockBytes,freeBlocks,freeBytes");
         assertThat(csv.out().lines().skip(1)).allMatch(line -> line.matches("\\d+,\\d+,\\d+,\\d+"));
-        Run details = run("buddyinfo", "find_doc_gz.rep", "--details");
+        CliRun details = run("buddyinfo", "find_doc_gz.rep", "--details");
         assertThat(details.out()).contains("buddy after 25,106 of 25,106 operations of find_doc_gz.rep")
                 .containsPattern("\\| order \\| block +\\| free blocks \\| free bytes \\|").contains("internal fragmentation")
                 .contains("arenas 1,");

@@ -1,6 +1,6 @@
 package io.github.alloclab.cli;
 
-import static io.github.alloclab.cli.AlloclabCommandTest.run;
+import static io.github.alloclab.cli.CliRun.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;

@@ -1,12 +1,11 @@
 package io.github.alloclab.cli;
 
+import static io.github.alloclab.cli.CliRun.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.alloclab.registry.AllocatorRegistry;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.regex.Matcher;
@@ -22,16 +21,6 @@ import org.junit.jupiter.params.provider.MethodSource;
  * bad input.
  */
 class HeapCommandTest {
-
-    record Run(int exit, String out, String err) {
-    }
-
-    static Run run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int exit = AlloclabCommand.run(args, new PrintWriter(out), new PrintWriter(err));
-        return new Run(exit, out.toString(), err.toString());
-    }
 
     static Stream<Arguments> goldens() {
         return Stream.of(
@@ -49,7 +38,7 @@ class HeapCommandTest {
     @MethodSource("goldens")
     void drawsTheGoldenPicture(String golden, List<String> args) throws IOException {
         String[] command = Stream.concat(Stream.of("heap", "--color", "never"), args.stream()).toArray(String[]::new);
-        Run r = run(command);
+        CliRun r = run(command);
         assertThat(r.exit()).as(r.err()).isZero();
         assertThat(r.out()).isEqualTo(golden(golden));
     }
@@ -78,7 +67,7 @@ class HeapCommandTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("allocators")
     void everyReturnedPayloadIsDrawnAllocatedWhereItLies(String allocator) {
-        Run r = run("heap", "--color", "never", "-a", allocator, "-A", "+24,+1000,+300000,-0,+5000", "--width", "40");
+        CliRun r = run("heap", "--color", "never", "-a", allocator, "-A", "+24,+1000,+300000,-0,+5000", "--width", "40");
         assertThat(r.exit()).as(r.err()).isZero();
         String[] lines = r.out().split("\n");
         int checked = 0;
@@ -132,14 +121,14 @@ class HeapCommandTest {
 
     @Test
     void drawsOnlyAtTheOperationAskedAndBeforeTheFirst() {
-        Run at = run("heap", "--color", "never", "-A", "+20,+30,-0,+10", "--at", "3", "--scale", "16");
+        CliRun at = run("heap", "--color", "never", "-A", "+20,+30,-0,+10", "--at", "3", "--scale", "16");
         assertThat(at.out().lines().filter(l -> l.startsWith("ptr[") || l.startsWith("free("))).containsExactly(
                 "free(ptr[0])");
-        Run before = run("heap", "--color", "never", "-a", "page", "-A", "+20", "--at", "0");
+        CliRun before = run("heap", "--color", "never", "-a", "page", "-A", "+20", "--at", "0");
         assertThat(before.exit()).isZero();
         assertThat(before.out()).contains("before the first operation\n"
                 + "  (no heap yet: the break has not moved and nothing is mapped)\n").doesNotContain("ptr[0]");
-        Run prologue = run("heap", "--color", "never", "-A", "+20", "--at", "0");
+        CliRun prologue = run("heap", "--color", "never", "-A", "+20", "--at", "0");
         assertThat(prologue.out()).as("firstfit's prologue and epilogue are there from the start").contains(
                 "before the first operation\n"
                         + "  [heap] 0x555555559000-0x555555559020  32 bytes, 1 byte a cell\n"
@@ -148,8 +137,8 @@ class HeapCommandTest {
 
     @Test
     void colourIsPicocliMarkupOverTheSameCharacters() {
-        Run plain = run("heap", "--color", "never", "-a", "firstfit.checked", "-A", "+10,+40,-0,+300000");
-        Run colour = run("heap", "--color", "always", "-a", "firstfit.checked", "-A", "+10,+40,-0,+300000");
+        CliRun plain = run("heap", "--color", "never", "-a", "firstfit.checked", "-A", "+10,+40,-0,+300000");
+        CliRun colour = run("heap", "--color", "always", "-a", "firstfit.checked", "-A", "+10,+40,-0,+300000");
         assertThat(plain.out()).doesNotContain("\u001b[");
         assertThat(colour.out()).contains("\u001b[42m#", "\u001b[41m!", "\u001b[44m=", "\u001b[47m.");
         assertThat(colour.out().replaceAll("\u001b\\[[0-9;]*m", "")).isEqualTo(plain.out());
@@ -157,7 +146,7 @@ class HeapCommandTest {
 
     @Test
     void aFailedMallocIsNullAndAFreeOfItDoesNothing() {
-        Run r = run("heap", "--color", "never", "-A", "+2G,-0", "--rows", "1");
+        CliRun r = run("heap", "--color", "never", "-A", "+2G,-0", "--rows", "1");
         assertThat(r.exit()).as(r.err()).isZero();
         assertThat(r.out()).contains("ptr[0] = malloc(2147483648) -> NULL\n", "free(ptr[0])\n");
     }
@@ -184,7 +173,7 @@ class HeapCommandTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("badInput")
     void badInputIsOneLineAndExitTwo(List<String> args, String message) {
-        Run r = run(Stream.concat(Stream.of("heap"), args.stream()).toArray(String[]::new));
+        CliRun r = run(Stream.concat(Stream.of("heap"), args.stream()).toArray(String[]::new));
         assertThat(r.exit()).as(r.out() + r.err()).isEqualTo(2);
         assertThat(r.err()).startsWith("alloclab: ").contains(message).doesNotContain("Exception", "\tat ");
         assertThat(r.err().lines()).hasSize(1);
@@ -193,7 +182,7 @@ class HeapCommandTest {
 
     @Test
     void aScaleTooFineForARegionIsOneLineAndExitTwo() {
-        Run r = run("heap", "-A", "+3M", "--scale", "1");
+        CliRun r = run("heap", "-A", "+3M", "--scale", "1");
         assertThat(r.exit()).isEqualTo(2);
         assertThat(r.err()).matches("alloclab: a region of \\d+ bytes at 1 bytes a cell is more than 1048576 cells;"
                 + " choose a larger scale\n");

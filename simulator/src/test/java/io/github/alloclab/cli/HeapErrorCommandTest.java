@@ -1,25 +1,14 @@
 package io.github.alloclab.cli;
 
+import static io.github.alloclab.cli.CliRun.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.Test;
 
 /** {@code alloclab heaperror}: each mistake is caught by checked mode with its kind, or missed without it. */
 class HeapErrorCommandTest {
-
-    record Run(int exit, String out, String err) {
-    }
-
-    static Run run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int exit = AlloclabCommand.run(args, new PrintWriter(out, true), new PrintWriter(err, true));
-        return new Run(exit, out.toString(), err.toString());
-    }
 
     @ParameterizedTest
     @CsvSource({
@@ -31,7 +20,7 @@ class HeapErrorCommandTest {
         "interior,       INTERIOR_POINTER, free(): invalid pointer",
     })
     void checkedModeCatchesEachMistakeAndStaysUsable(String kind, String corruption, String message) {
-        Run r = run("heaperror", kind);
+        CliRun r = run("heaperror", kind);
         assertThat(r.exit()).as(r.err()).isZero();
         assertThat(r.out()).contains("=> caught: " + message, "kind " + corruption + ":",
                 "check(): no violation found");
@@ -39,23 +28,23 @@ class HeapErrorCommandTest {
 
     @Test
     void theDumpShowsRedZonesAroundTheOverflowingByte() {
-        Run r = run("heaperror", "overflow");
+        CliRun r = run("heaperror", "overflow");
         String endRow = r.out().lines().filter(l -> l.endsWith("<- end of p")).findFirst().orElseThrow();
         assertThat(endRow).contains("41 41 41 41 41 41 41 41  41 cc cc cc cc cc cc cc");
     }
 
     @Test
     void anUncheckedHeapMissesTheOverflowAndCrashesOnTheUseAfterFree() {
-        Run overflow = run("heaperror", "overflow", "-a", "firstfit");
+        CliRun overflow = run("heaperror", "overflow", "-a", "firstfit");
         assertThat(overflow.out()).contains("=> not caught").doesNotContain("=> caught");
-        Run uaf = run("heaperror", "use-after-free", "-a", "firstfit");
+        CliRun uaf = run("heaperror", "use-after-free", "-a", "firstfit");
         assertThat(uaf.exit()).as(uaf.err()).isZero();
         assertThat(uaf.out()).contains("=> SIGSEGV", "segmentation fault: write of 8 bytes at 0x32");
     }
 
     @Test
     void anUnknownMistakeIsAUsageError() {
-        Run r = run("heaperror", "leak");
+        CliRun r = run("heaperror", "leak");
         assertThat(r.exit()).isEqualTo(AlloclabCommand.EXIT_USAGE);
         assertThat(r.err()).startsWith("alloclab: unknown heap error 'leak'; heap errors: double-free,");
     }

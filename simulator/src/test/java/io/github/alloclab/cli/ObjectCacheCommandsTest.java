@@ -1,30 +1,19 @@
 package io.github.alloclab.cli;
 
+import static io.github.alloclab.cli.CliRun.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** {@code alloclab slabinfo}, {@code zprint} and {@code mallinfo}: the formats they imitate, numbers that add up, bad input. */
 class ObjectCacheCommandsTest {
 
-    record Run(int exit, String out, String err) {
-    }
-
-    private static Run run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int exit = AlloclabCommand.run(args, new PrintWriter(out), new PrintWriter(err));
-        return new Run(exit, out.toString(), err.toString());
-    }
-
     @Test
     void slabinfoPrintsTheKernelsVersion21Layout() {
-        Run r = run("slabinfo", "tsort_dag.rep");
+        CliRun r = run("slabinfo", "tsort_dag.rep");
         assertThat(r.exit()).as(r.err()).isZero();
         List<String> lines = r.out().lines().toList();
         assertThat(lines.get(0)).isEqualTo("slabinfo - version: 2.1");
@@ -45,9 +34,9 @@ class ObjectCacheCommandsTest {
 
     @Test
     void slabinfoShowsMallocsBinsAndStopsWhereAsked() throws Exception {
-        Run bins = run("slabinfo", "tsort_dag.rep", "-a", "malloc", "--at", "1000");
+        CliRun bins = run("slabinfo", "tsort_dag.rep", "-a", "malloc", "--at", "1000");
         assertThat(bins.out()).contains("malloc-16 ").doesNotContain("kmalloc");
-        Run json = run("slabinfo", "find_doc_gz.rep", "--at", "5000", "--format", "json");
+        CliRun json = run("slabinfo", "find_doc_gz.rep", "--at", "5000", "--format", "json");
         JsonNode node = new ObjectMapper().readTree(json.out());
         assertThat(node.get("opsReplayed").asLong()).isEqualTo(5000);
         for (JsonNode cache : node.get("caches")) {
@@ -55,13 +44,13 @@ class ObjectCacheCommandsTest {
                     .isEqualTo(cache.get("slabs").asLong() * cache.get("objectsPerSlab").asLong())
                     .isGreaterThanOrEqualTo(cache.get("activeObjects").asLong());
         }
-        Run csv = run("slabinfo", "find_doc_gz.rep", "--format", "csv");
+        CliRun csv = run("slabinfo", "find_doc_gz.rep", "--format", "csv");
         assertThat(csv.out().lines().findFirst().orElseThrow()).startsWith("name,activeObjs,numObjs,objSize");
     }
 
     @Test
     void zprintShowsTheZonesInMachsColumns() {
-        Run r = run("zprint", "tsort_dag.rep");
+        CliRun r = run("zprint", "tsort_dag.rep");
         assertThat(r.exit()).as(r.err()).isZero();
         List<String> lines = r.out().lines().toList();
         assertThat(lines.get(0)).contains("elem", "cur", "max", "alloc");
@@ -74,7 +63,7 @@ class ObjectCacheCommandsTest {
 
     @Test
     void mallinfoPrintsMallinfo2MallocStatsAndALadderThatClimbs() throws Exception {
-        Run r = run("mallinfo", "git_log_stat.rep", "--at", "30000");
+        CliRun r = run("mallinfo", "git_log_stat.rep", "--at", "30000");
         assertThat(r.exit()).as(r.err()).isZero();
         assertThat(r.out()).contains("mallinfo2():", "  arena    = ", "  keepcost = ", "malloc_stats():", "Arena 0:",
                 "Total (incl. mmap):", "max mmap bytes   = ", "byte ladder:", "thresholds: mmap ");
@@ -92,7 +81,7 @@ class ObjectCacheCommandsTest {
     void badInputGetsAClearMessageAndExitCode2() {
         assertThat(run("slabinfo", "find_doc_gz.rep", "-a", "firstfit").err()).contains("'firstfit' has no object caches");
         assertThat(run("zprint", "find_doc_gz.rep", "-a", "slab").err()).contains("'slab' has no zones");
-        Run mallinfo = run("mallinfo", "find_doc_gz.rep", "-a", "zone");
+        CliRun mallinfo = run("mallinfo", "find_doc_gz.rep", "-a", "zone");
         assertThat(mallinfo.exit()).isEqualTo(2);
         assertThat(mallinfo.err()).contains("'zone' is not the composite malloc");
         assertThat(run("slabinfo", "find_doc_gz.rep", "--at", "999999").err()).contains("cannot stop after 999999");

@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.alloclab.process.Golden;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -29,15 +27,8 @@ class QuizModeTest {
     static Path program;
     static Path executable;
 
-    record Run(int exit, String out, String err) {
-    }
-
-    static Run run(List<String> args, String... more) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        String[] all = Stream.concat(args.stream(), Stream.of(more)).toArray(String[]::new);
-        int exit = AlloclabCommand.run(all, new PrintWriter(out), new PrintWriter(err));
-        return new Run(exit, out.toString(), err.toString());
+    static CliRun run(List<String> args, String... more) {
+        return CliRun.run(Stream.concat(args.stream(), Stream.of(more)).toArray(String[]::new));
     }
 
     @BeforeAll
@@ -61,8 +52,8 @@ class QuizModeTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("commands")
     void solveIsTheAnsweredOutput(List<String> command) {
-        Run plain = run(command);
-        Run solved = run(command, "--solve");
+        CliRun plain = run(command);
+        CliRun solved = run(command, "--solve");
         assertThat(plain.exit()).as(plain.err()).isZero();
         assertThat(solved).isEqualTo(plain);
     }
@@ -70,8 +61,8 @@ class QuizModeTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("commands")
     void aQuizKeepsTheQuestionAndHidesTheAnswers(List<String> command) {
-        Run plain = run(command);
-        Run quiz = run(command, "--quiz");
+        CliRun plain = run(command);
+        CliRun quiz = run(command, "--quiz");
         assertThat(quiz.exit()).as(quiz.err()).isZero();
         assertThat(quiz.out()).isNotEqualTo(plain.out()).contains(QuizMixin.HIDDEN);
         assertThat(quiz.out().lines().toList()).as("every line of the question is still there, in order")
@@ -85,7 +76,7 @@ class QuizModeTest {
 
     @Test
     void heapQuizHidesEveryAddressAndPicture() {
-        Run quiz = run(List.of("heap", "--color", "never", "-A", "+20,+30,-0,+10", "--quiz"));
+        CliRun quiz = run(List.of("heap", "--color", "never", "-A", "+20,+30,-0,+10", "--quiz"));
         assertThat(quiz.out()).isEqualTo("""
                 allocator firstfit
                 ops +20,+30,-0,+10
@@ -104,7 +95,7 @@ class QuizModeTest {
                   ?
 
                 """);
-        Run trace = run(List.of("heap", "--color", "always", "find_doc_gz.rep", "--quiz"));
+        CliRun trace = run(List.of("heap", "--color", "always", "find_doc_gz.rep", "--quiz"));
         assertThat(trace.out().lines().filter(l -> !l.startsWith("legend"))
                 .filter(l -> l.contains("0x") || l.contains("\u001b[4"))).as("no address, no cell")
                 .isEmpty();
@@ -112,7 +103,7 @@ class QuizModeTest {
 
     @Test
     void stackQuizHidesRegistersSlotsWordsAndResults() {
-        Run quiz = run(List.of("stack", program.toString(), "--quiz"));
+        CliRun quiz = run(List.of("stack", program.toString(), "--quiz"));
         assertThat(quiz.out()).contains("foo(a=10, b=20) is entered from main", "push ebp", "return address  -> main:6",
                 "ebp=? esp=? eip=? eax=?", "foo is about to return ? in eax", "exit status ? after");
         assertThat(quiz.out().lines()).noneMatch(l -> l.matches(".*\\b[er](bp|sp|ip|ax)=[^?].*"))
@@ -154,10 +145,10 @@ class QuizModeTest {
     @Test
     void freelistQuizIsMallocPyWithoutCAndSolveIsWithC() {
         List<String> exercise = List.of("freelist", "-n", "6", "-s", "3");
-        Run plain = run(exercise);
+        CliRun plain = run(exercise);
         assertThat(run(exercise, "--quiz")).isEqualTo(plain);
         assertThat(plain.out()).contains("returned ?", "List?").doesNotContain("searched");
-        Run answered = run(exercise, "-c");
+        CliRun answered = run(exercise, "-c");
         assertThat(run(exercise, "--solve")).isEqualTo(answered);
         assertThat(answered.out()).contains("searched", "Free List [ Size");
         assertThat(run(exercise, "--quiz", "--picture").out()).as("the picture is an answer too")
@@ -179,7 +170,7 @@ class QuizModeTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("contradictions")
     void contradictoryFlagsAreOneLineAndExitTwo(List<String> command, String message) {
-        Run r = run(command);
+        CliRun r = run(command);
         assertThat(r.exit()).isEqualTo(2);
         assertThat(r.err()).startsWith("alloclab: ").contains(message).doesNotContain("Exception");
         assertThat(r.err().lines()).hasSize(1);

@@ -40,7 +40,7 @@ class TerminalProgressTest {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         System.setErr(new PrintStream(bytes, true, StandardCharsets.UTF_8));
         try {
-            var r = AlloclabCommandTest.run("replay", "--no-timing", "--format", "csv", "tsort_dag.rep");
+            var r = CliRun.run("replay", "--no-timing", "--format", "csv", "tsort_dag.rep");
             assertThat(r.exit()).isZero();
         } finally {
             System.setErr(saved);
