@@ -394,21 +394,24 @@ public final class MallocAllocator implements Allocator, SlabInfoView {
                     return;
                 }
             }
-            lock();
-            try {
-                heap.free(address);
-            } finally {
-                unlock();
-            }
+        }
+        freeSlow(address);
+    }
+
+    /** Free off the bins' fast path, under the lock: the rest of step 1 (a heap block), step 2 (a mapping), or NULL. */
+    private void freeSlow(long address) {
+        if (address == 0) {
             return;
         }
-        if (address != 0) {
-            lock();
-            try {
+        lock();
+        try {
+            if (Long.compareUnsigned(address - heapStart, memory.brk() - heapStart) < 0) {
+                heap.free(address);
+            } else {
                 unmap(address, mapped.mappingOf(address, "free()"));
-            } finally {
-                unlock();
             }
+        } finally {
+            unlock();
         }
     }
 

@@ -291,7 +291,12 @@ public final class FlatMemorySource implements MemorySource {
         if ((off | (mmapOpen - width - off)) >= 0) {
             return mmapHost + off;
         }
-        throw new IndexOutOfBoundsException("%d bytes at 0x%x are outside this memory source%s"
+        throw outside(address, width);
+    }
+
+    /** Kept out of {@link #host} so that its bytecode stays small enough for the JIT to inline everywhere. */
+    private IndexOutOfBoundsException outside(long address, int width) {
+        return new IndexOutOfBoundsException("%d bytes at 0x%x are outside this memory source%s"
                 .formatted(width, address, heapOpen == 0 ? " (closed)" : ""));
     }
 

@@ -119,9 +119,11 @@ public final class Magazines {
 
     private CpuCache cpu() {
         Thread me = Thread.currentThread();
-        if (me == primaryThread) {
-            return primary;
-        }
+        return me == primaryThread ? primary : otherCpu(me);
+    }
+
+    /** {@link #cpu()} off its fast path, kept apart so that the fast path is small enough to inline. */
+    private CpuCache otherCpu(Thread me) {
         if (primaryThread == null) {
             lock.lock();
             try {
