@@ -31,8 +31,8 @@ import java.util.TreeMap;
  * <ul>
  *   <li>with it, the checked address is turned into a host address and read through one segment over all
  *       of the host's memory, a {@code static final} constant, so the JIT folds away the segment's own bounds
- *       and liveness checks: the range check above is the only one, and allocators' hot paths cost about
- *       half as much (measured in {@code bench/README.md});</li>
+ *       and liveness checks: the range check above is the only one (zone's and malloc's 64-byte pairs got
+ *       14-20% faster; measured in {@code bench/README.md});</li>
  *   <li>without it, each access goes through the reservation's own bounded {@link MemorySegment}, which
  *       checks bounds and liveness once more, and nothing prints a restricted-method warning.</li>
  * </ul>
