@@ -193,12 +193,14 @@ public final class MallocAllocator implements Allocator, SlabInfoView {
     /** {@return an object of {@code bin}: a magazine's round without a lock, or one from the slab layer} */
     private long allocFrom(SlabCache bin) {
         Magazines m = bin.magazines();
+        long p;
+        return m != null && (p = m.alloc()) != 0 ? p : allocSlow(bin, m);
+    }
+
+    /** {@link #allocFrom} when the loaded magazine is empty, or there are no magazines. */
+    private long allocSlow(SlabCache bin, Magazines m) {
         if (m == null) {
             return bin.alloc();
-        }
-        long p = m.alloc();
-        if (p != 0) {
-            return p;
         }
         lock();
         try {
@@ -211,11 +213,15 @@ public final class MallocAllocator implements Allocator, SlabInfoView {
     /** Frees {@code p} of the slab {@code slab} of {@code bin}: into a magazine without a lock, if it can. */
     private void freeTo(SlabCache bin, long slab, long p) {
         Magazines m = bin.magazines();
+        if (m == null || !m.free(slab, p)) {
+            freeToSlow(bin, m, slab, p);
+        }
+    }
+
+    /** {@link #freeTo} when the loaded magazine cannot take {@code p}, or there are no magazines. */
+    private void freeToSlow(SlabCache bin, Magazines m, long slab, long p) {
         if (m == null) {
             bin.free(slab, p);
-            return;
-        }
-        if (m.free(slab, p)) {
             return;
         }
         lock();

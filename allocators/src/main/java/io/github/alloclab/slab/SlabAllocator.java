@@ -258,12 +258,14 @@ public final class SlabAllocator implements Allocator, SlabInfoView {
     /** {@return an object of {@code cache}: a magazine's round without a lock, or one from the slab layer} */
     private long allocFrom(SlabCache cache) {
         Magazines m = cache.magazines();
+        long p;
+        return m != null && (p = m.alloc()) != 0 ? p : allocSlow(cache, m);
+    }
+
+    /** {@link #allocFrom} when the loaded magazine is empty, or there are no magazines. */
+    private long allocSlow(SlabCache cache, Magazines m) {
         if (m == null) {
             return cache.alloc();
-        }
-        long p = m.alloc();
-        if (p != 0) {
-            return p;
         }
         lock();
         try {
@@ -276,11 +278,15 @@ public final class SlabAllocator implements Allocator, SlabInfoView {
     /** Frees {@code p} of the slab {@code slab} of {@code cache}: into a magazine without a lock, if it can. */
     private void freeTo(SlabCache cache, long slab, long p) {
         Magazines m = cache.magazines();
+        if (m == null || !m.free(slab, p)) {
+            freeToSlow(cache, m, slab, p);
+        }
+    }
+
+    /** {@link #freeTo} when the loaded magazine cannot take {@code p}, or there are no magazines. */
+    private void freeToSlow(SlabCache cache, Magazines m, long slab, long p) {
         if (m == null) {
             cache.free(slab, p);
-            return;
-        }
-        if (m.free(slab, p)) {
             return;
         }
         lock();

@@ -32,10 +32,14 @@ import io.github.alloclab.page.PageRuns;
  *       the zone is exhausted (an exhaustible zone returns 0; any other throws
  *       {@link ZoneExhaustedException}); otherwise take a chunk, push its elements (the lowest ends up on top)
  *       and pop. If the page allocator has no chunk, return 0.</li>
- *   <li>Set the element's bit in its chunk's bitmap; the chunk is found by masking: {@code p AND -C}.</li>
+ *   <li>Set the element's bit in its chunk's bitmap; the chunk is found by masking: {@code p AND -C}. Clear
+ *       the element's second word (step 3 of zfree).</li>
  * </ol>
  * <b>zfree(p)</b>: check that {@code p} is on an element boundary of a chunk of this zone and that its bit is
- * set, before changing anything; clear the bit and push {@code p} on the free list.
+ * set, before changing anything; clear the bit and push {@code p} on the free list. In a zone of elements of
+ * 16 bytes or more, write the key into the element's second word, as into every element of a new chunk: then
+ * a free element always carries the key, which is what lets {@link ZoneAllocator}'s thread cache take a
+ * {@code free} without reading the bitmap (a block without the key is not free here).
  * <br><b>zone_gc</b>: a chunk whose bitmap is all clear holds only free elements: take those elements off the
  * free list and give the chunk back (Mach's {@code zone_gc}, which the kernel runs when pages are short).
  *
@@ -45,6 +49,7 @@ import io.github.alloclab.page.PageRuns;
  *      |free list| = chunks · n - inUse
  *  Z2  inUse = popcount of every chunk's bitmap;  cur size = chunks · C &lt;= max size
  *  Z3  each chunk: magic = chunk XOR key, zone = this zone, first = chunk + H, aligned to C
+ *  Z4  in a zone of elements of 16 bytes or more, each free element's second word is the key
  * </pre>
  *
  * <h2>Complexity</h2>
@@ -71,6 +76,8 @@ public final class Zone {
     private final long headerBytes;
     private final long reciprocal;
     private final boolean exhaustible;
+    /** Whether a free element's second word holds the key: every zone of elements of 16 bytes or more. */
+    private final boolean keyed;
 
     private long freeHead;
     private long freeElements;
@@ -104,6 +111,7 @@ public final class Zone {
         this.maxBytes = maxBytes;
         this.reciprocal = ObjectIndex.reciprocal(elementSize);
         this.exhaustible = exhaustible;
+        this.keyed = elementSize >= 16;
     }
 
     /**
@@ -155,6 +163,9 @@ public final class Zone {
         }
         MemorySource m = memory;
         freeHead = m.getLong(p);
+        if (keyed) {
+            m.putLong(p + 8, 0);
+        }
         freeElements--;
         long chunk = p & chunkMask;
         long i = ObjectIndex.index(p - chunk - headerBytes, reciprocal);
@@ -203,6 +214,9 @@ public final class Zone {
         for (int i = perChunk - 1; i >= 0; i--) {
             long p = first + i * elementSize;
             memory.putLong(p, freeHead);
+            if (keyed) {
+                memory.putLong(p + 8, key);
+            }
             freeHead = p;
         }
         freeElements += perChunk;
@@ -230,9 +244,24 @@ public final class Zone {
         }
         m.putLong(word, bits & ~bit);
         m.putLong(p, freeHead);
+        if (keyed) {
+            m.putLong(p + 8, key);
+        }
         freeHead = p;
         freeElements++;
         inUse--;
+    }
+
+    /** {@return whether {@code p} is on an element boundary of the chunk at {@code chunk}, allocated or not} */
+    boolean isElement(long chunk, long p) {
+        long offset = p - chunk - headerBytes;
+        long i = ObjectIndex.index(offset, reciprocal);
+        return offset >= 0 && i < perChunk && i * elementSize == offset;
+    }
+
+    /** {@return the chunk that holds {@code p}, an element of this zone} */
+    long chunkOf(long p) {
+        return p & chunkMask;
     }
 
     /** {@return whether {@code p} is an allocated element of the chunk at {@code chunk}} */
@@ -381,8 +410,18 @@ public final class Zone {
 
     /** {@return the zone as one line of {@code zprint}} */
     public ZoneInfo info() {
+        return info(0);
+    }
+
+    /** {@return the zone as one line of {@code zprint}, with {@code cached} of its elements free in a thread cache} */
+    ZoneInfo info(long cached) {
         return new ZoneInfo(name, elementSize, currentBytes(), maxBytes, chunks * perChunk,
-                maxBytes / chunkBytes * perChunk, inUse, chunkBytes, perChunk, exhaustible, true);
+                maxBytes / chunkBytes * perChunk, inUse - cached, chunkBytes, perChunk, exhaustible, true);
+    }
+
+    /** {@return whether a free element's second word holds the key} */
+    boolean keyed() {
+        return keyed;
     }
 
     long freeHead() {

@@ -12,12 +12,15 @@ import io.github.alloclab.allocator.HeapCorruptionException;
 import io.github.alloclab.allocator.HeapStats;
 import io.github.alloclab.allocator.Violation;
 import io.github.alloclab.internal.BrkMappedSource;
+import io.github.alloclab.internal.ThreadCache;
 import io.github.alloclab.memory.MemorySource;
 import io.github.alloclab.page.PageAllocator;
 import io.github.alloclab.page.PageSettings;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Consumer;
 
@@ -30,7 +33,10 @@ import java.util.function.Consumer;
  *   <li><b>zone</b>, <b>element</b>, <b>chunk</b>: as in {@link Zone}; chunks are {@code 2^k} pages from a
  *       {@link PageAllocator} whose own chunks come from the break ({@link BrkMappedSource}).</li>
  *   <li><b>P</b>: the page size; <b>K</b>: the largest chunk order of any zone.</li>
- *   <li><b>key</b>: a random word of this allocator; a chunk at {@code c} starts with {@code c XOR key}.</li>
+ *   <li><b>key</b>: a random word of this allocator; a chunk at {@code c} starts with {@code c XOR key}, and a
+ *       free element's second word is the key (Z4 of {@link Zone}).</li>
+ *   <li><b>tcache</b>: a {@link ThreadCache} of up to {@code tcacheCount} freed elements (7) for each kalloc zone
+ *       up to 1 KiB, zones 0 to 17, so that a zone's number is its bin's.</li>
  * </ul>
  *
  * <h2>kalloc size classes</h2>
@@ -43,9 +49,10 @@ import java.util.function.Consumer;
  * kalloc zone may grow to {@code kallocMaxBytes}, and is exhaustible: {@code malloc} returns {@code NULL} there.
  *
  * <h2>Algorithm</h2>
- * <b>malloc(n)</b>: {@code n <= 8192}: {@code zalloc} from the zone of {@code n}, found through a table indexed
- * by {@code (n + 15) / 16}. If the zone cannot grow, run {@code zone_gc} on every zone and try again; then
- * take an element of the smallest larger zone that has one free. {@code n > 8192}: a run of
+ * <b>malloc(n)</b>: {@code n <= 1024}: pop the tcache bin of {@code n}'s zone, found through a table indexed by
+ * {@code (n + 15) / 16}, if it holds an element. Otherwise, {@code n <= 8192}: {@code zalloc} from that zone. If
+ * the zone cannot grow, run {@code zone_gc} on every zone and try again; then take an element of the smallest
+ * larger zone that has one free. {@code n > 8192}: a run of
  * {@code ceil(n / P)} pages, after a {@code zone_gc} if the first try fails.
  * <br><b>free(p)</b>
  * <ol>
@@ -54,7 +61,12 @@ import java.util.function.Consumer;
  *       pages is aligned to its size, so the probes below its order read the chunk's own elements, and the
  *       probe at its order finds its header; the first match decides. Most zones have one-page chunks: one
  *       load.</li>
- *   <li>The zone the header names checks {@code p} and frees it ({@link Zone}).</li>
+ *   <li>If the header is in {@code p}'s own page and names a zone with a tcache bin, {@code p} is on an
+ *       element boundary, the bin has room, and {@code p}'s second word is not the key, push {@code p} on the
+ *       bin and stop: the fast path, which reads no bitmap (a block without the key is not free here).</li>
+ *   <li>A second word that is the key means {@code p} is free already, or the program wrote the key there: scan
+ *       the bin, and report {@code free(): double free detected in tcache 2} if {@code p} is on it.</li>
+ *   <li>The zone the header names checks {@code p} against its bitmap and frees it ({@link Zone}).</li>
  *   <li>No header: {@code p} must start a run of pages, freed to the page allocator, which reports a double or
  *       invalid free in glibc's words.</li>
  * </ol>
@@ -62,16 +74,25 @@ import java.util.function.Consumer;
  * <h2>Invariants</h2> (checked by {@link #check()})
  * <pre>
  *  K1  the page allocator's own invariants
- *  K2  every zone keeps Z1 to Z3 of Zone
+ *  K2  every zone keeps Z1 to Z4 of Zone
  *  K3  allocated page runs = chunks of all zones + large blocks
+ *  K4  the thread cache keeps T1 to T3 of {@link ThreadCache}, and each cached element is an allocated element of
+ *      its bin's zone
  * </pre>
  *
  * <h2>Complexity</h2>
- * {@code malloc} and {@code free} of an element are O(1), free with at most {@code K + 1} probes; large blocks
- * cost the page allocator's O(log free runs).
+ * {@code malloc} and {@code free} of an element are O(1), free with at most {@code K + 1} probes, and a suspected
+ * double free scans at most {@code tcacheCount} cached elements; large blocks cost the page allocator's
+ * O(log free runs).
+ *
+ * <h2>Thread cache</h2>
+ * A cached element is free to the program and allocated to its zone: its bitmap bit stays set, and the zone
+ * counts it in use. {@link #stats()}, {@link #walk}, and {@link #zoneInfo()} count it free; {@link #zoneGc()}
+ * first gives every cached element back to its zone, as XNU's {@code zone_gc} drains the zones' per-CPU caches.
+ * {@code tcacheCount = 0} turns the cache off.
  *
  * <h2>Thread safety</h2>
- * Not thread-safe, as the memory source it owns.
+ * Not thread-safe, as the memory source it owns; the thread cache serves the one thread that uses the allocator.
  *
  * <h2>References</h2>
  * Mach {@code kern/zalloc.c} and {@code kern/kalloc.c}; Apple's {@code zprint(1)}; Bonwick, "The Slab
@@ -89,7 +110,17 @@ public final class ZoneAllocator implements Allocator {
             512, 576, 768, 1024, 1152, 1280, 1664, 2048, 4096, 6144, 8192};
     private static final byte[] KALLOC_INDEX = new byte[(int) (MAX_KALLOC >>> 4) + 1];
 
+    /** The largest request the thread cache serves (glibc's tcache stops at 1032 bytes). */
+    static final long TCACHE_MAX = 1024;
+    /** The thread cache's bins: the kalloc zones up to {@link #TCACHE_MAX}, which are zones 0 to BINS - 1. */
+    static final int TCACHE_BINS;
+
     static {
+        int bins = 0;
+        while (KALLOC_SIZES[bins] <= TCACHE_MAX) {
+            bins++;
+        }
+        TCACHE_BINS = bins;
         for (int i = 0, z = 0; i < KALLOC_INDEX.length; i++) {
             long request = Math.max(1, (long) i << 4);
             while (KALLOC_SIZES[z] < request) {
@@ -110,6 +141,7 @@ public final class ZoneAllocator implements Allocator {
     private Zone[] zones = new Zone[32];
     private int zoneCount;
     private final Zone[] kalloc = new Zone[KALLOC_SIZES.length];
+    private final ThreadCache tcache;
     /** K: the largest chunk order of any zone, so free() probes k = 0 .. K. */
     private int maxOrder;
 
@@ -132,6 +164,7 @@ public final class ZoneAllocator implements Allocator {
             kalloc[i] = newZone("kalloc." + size, size, settings.kallocMaxBytes(),
                     Zone.chunkBytesFor(size, pageSize, settings.maxChunkOrder()), true);
         }
+        this.tcache = new ThreadCache(memory, key, TCACHE_BINS, settings.tcacheCount());
     }
 
     // ---- zones: the zinit interface -------------------------------------------------------------------------
@@ -218,14 +251,29 @@ public final class ZoneAllocator implements Allocator {
             throw new HeapCorruptionException(CorruptionKind.INVALID_POINTER,
                     "zfree(): not an element of zone " + zone.name(), address);
         }
+        notCached(zone, chunk, address, "zfree(): double free detected in tcache 2", CorruptionKind.DOUBLE_FREE);
         zone.free(chunk, address);
     }
 
-    /** Runs {@code zone_gc} on every zone; {@return the chunks given back} */
+    /**
+     * Runs {@code zone_gc} on every zone, after giving the thread cache's elements back to their zones, as
+     * XNU's {@code zone_gc} first drains the zones' per-CPU caches; {@return the chunks given back}
+     */
     public long zoneGc() {
+        drainThreadCache();
         long n = 0;
         for (int i = 0; i < zoneCount; i++) {
             n += zones[i].collect();
+        }
+        return n;
+    }
+
+    /** Gives every element in the thread cache back to its zone; {@return how many} */
+    public int drainThreadCache() {
+        int n = 0;
+        for (int b = 0; b < TCACHE_BINS; b++) {
+            Zone zone = kalloc[b];
+            n += tcache.drain(b, p -> zone.free(zone.chunkOf(p), p));
         }
         return n;
     }
@@ -243,7 +291,7 @@ public final class ZoneAllocator implements Allocator {
 
     /** {@return every zone as a line of zprint, in the order they were made} */
     public List<ZoneInfo> zoneInfo() {
-        return zones().stream().map(Zone::info).toList();
+        return zones().stream().map(zone -> zone.info(cachedIn(zone))).toList();
     }
 
     /** {@return the kalloc zone of {@code byteSize} bytes, or null above {@link #MAX_KALLOC}} */
@@ -279,6 +327,17 @@ public final class ZoneAllocator implements Allocator {
 
     @Override
     public long malloc(long byteSize) {
+        if (Long.compareUnsigned(byteSize, TCACHE_MAX) <= 0) {
+            long p = tcache.get(KALLOC_INDEX[(int) ((byteSize + 15) >>> 4)]);
+            if (p != 0) {
+                return p;
+            }
+        }
+        return mallocZone(byteSize);
+    }
+
+    /** Step 2 of malloc: the kalloc zone, or a run of pages. */
+    private long mallocZone(long byteSize) {
         if (byteSize <= MAX_KALLOC) {
             if (byteSize < 0) {
                 throw new IllegalArgumentException("byteSize must not be negative: " + byteSize);
@@ -340,29 +399,53 @@ public final class ZoneAllocator implements Allocator {
     @Override
     public void free(long address) {
         long page = address & pageMask;
-        if ((address & 7) == 0 && Long.compareUnsigned(page - heapStart, memory.brk() - heapStart) < 0
+        if (Long.compareUnsigned(page - heapStart, memory.brk() - heapStart) < 0
                 && memory.getLong(page + MAGIC) == (page ^ key)) {
-            int id = (int) memory.getLong(page + ZONE);
-            if (id >= 0 && id < zoneCount) {
-                zones[id].free(page, address);
+            long id = memory.getLong(page + ZONE);
+            if (Long.compareUnsigned(id, TCACHE_BINS) < 0 && kalloc[(int) id].isElement(page, address)
+                    && tcache.put((int) id, address)) {
                 return;
             }
         }
-        if (address != 0) {
-            freeSlow(address);
-        }
+        freeSlow(address);
     }
 
+    /** Free off the fast path: a full or suspicious thread-cache bin, an element past a chunk's first page, a zone
+     * past the cached sizes, a run of pages, a bad pointer, or NULL. */
     private void freeSlow(long address) {
+        if (address == 0) {
+            return;
+        }
         long chunk = chunkOf(address, "free()");
         if (chunk != 0) {
-            zones[(int) memory.getLong(chunk + ZONE)].free(chunk, address);
+            Zone zone = zones[(int) memory.getLong(chunk + ZONE)];
+            notCached(zone, chunk, address, "free(): double free detected in tcache 2", CorruptionKind.DOUBLE_FREE);
+            if (zone.id() < TCACHE_BINS && zone.isAllocated(chunk, address) && tcache.put(zone.id(), address)) {
+                return;
+            }
+            zone.free(chunk, address);
             return;
         }
         long bytes = largeRunBytes(address, "free()");
         pages.free(address);
         largeBlocks--;
         largeBytes -= bytes;
+    }
+
+    /**
+     * Throws if {@code p}, an element of {@code zone} in the chunk at {@code chunk}, is in the thread cache: a
+     * block there is free, though its zone counts it allocated. Only a block whose second word is the key can
+     * be, so only then is the bin scanned.
+     */
+    private void notCached(Zone zone, long chunk, long p, String message, CorruptionKind kind) {
+        if (cached(zone, chunk, p)) {
+            throw new HeapCorruptionException(kind, message, p);
+        }
+    }
+
+    /** {@return whether {@code p}, an element of {@code zone} in the chunk at {@code chunk}, is in the thread cache} */
+    private boolean cached(Zone zone, long chunk, long p) {
+        return zone.id() < TCACHE_BINS && zone.isElement(chunk, p) && tcache.marked(p) && tcache.holds(zone.id(), p);
     }
 
     private boolean readable(long address) {
@@ -417,12 +500,12 @@ public final class ZoneAllocator implements Allocator {
         long usable;
         if (chunk != 0) {
             Zone zone = zones[(int) memory.getLong(chunk + ZONE)];
-            if (!zone.isAllocated(chunk, address)) {
+            if (!zone.isAllocated(chunk, address) || cached(zone, chunk, address)) {
                 throw new HeapCorruptionException(CorruptionKind.INVALID_POINTER, "realloc(): invalid pointer", address);
             }
             usable = zone.elementSize();
             if (byteSize == 0) {
-                zone.free(chunk, address);
+                free(address);
                 return 0;
             }
             if (byteSize <= usable) {
@@ -456,7 +539,7 @@ public final class ZoneAllocator implements Allocator {
         long chunk = chunkOf(address, "malloc_usable_size()");
         if (chunk != 0) {
             Zone zone = zones[(int) memory.getLong(chunk + ZONE)];
-            if (!zone.isAllocated(chunk, address)) {
+            if (!zone.isAllocated(chunk, address) || cached(zone, chunk, address)) {
                 throw new HeapCorruptionException(CorruptionKind.INVALID_POINTER,
                         "malloc_usable_size(): invalid pointer", address);
             }
@@ -475,11 +558,12 @@ public final class ZoneAllocator implements Allocator {
         long freeBytes = 0;
         long largestFree = 0;
         for (Zone zone : zones()) {
-            live += zone.inUse();
-            allocated += zone.inUse() * zone.elementSize();
-            freeBlocks += zone.freeElements();
-            freeBytes += zone.freeElements() * zone.elementSize();
-            if (zone.freeElements() > 0) {
+            long cached = cachedIn(zone);
+            live += zone.inUse() - cached;
+            allocated += (zone.inUse() - cached) * zone.elementSize();
+            freeBlocks += zone.freeElements() + cached;
+            freeBytes += (zone.freeElements() + cached) * zone.elementSize();
+            if (zone.freeElements() + cached > 0) {
                 largestFree = Math.max(largestFree, zone.elementSize());
             }
         }
@@ -489,9 +573,21 @@ public final class ZoneAllocator implements Allocator {
                 memory.mappedBytes(), memory.peakFootprintBytes(), p.searches(), p.searchSteps());
     }
 
-    /** Reports the page allocator's chunks and runs, with every zone chunk opened up into its elements. */
+    /** {@return the elements of {@code zone} in the thread cache: free, though the zone counts them in use} */
+    private long cachedIn(Zone zone) {
+        return zone.id() < TCACHE_BINS ? tcache.count(zone.id()) : 0;
+    }
+
+    /**
+     * Reports the page allocator's chunks and runs, with every zone chunk opened up into its elements; an element
+     * in the thread cache is free.
+     */
     @Override
     public void walk(Consumer<Block> visitor) {
+        Set<Long> cached = new HashSet<>();
+        for (int b = 0; b < TCACHE_BINS; b++) {
+            tcache.forEach(b, cached::add);
+        }
         pages.walk(block -> {
             long c = block.address();
             if (block.state() != BlockState.ALLOCATED || memory.getLong(c + MAGIC) != (c ^ key)) {
@@ -503,7 +599,8 @@ public final class ZoneAllocator implements Allocator {
             visitor.accept(new Block(c, zone.headerBytes(), first, 0, BlockState.METADATA));
             for (int i = 0; i < zone.elementsPerChunk(); i++) {
                 long p = first + i * zone.elementSize();
-                boolean allocated = (memory.getLong(c + BITMAP + ((i >>> 6) << 3)) & 1L << i) != 0;
+                boolean allocated = (memory.getLong(c + BITMAP + ((i >>> 6) << 3)) & 1L << i) != 0
+                        && !cached.contains(p);
                 visitor.accept(new Block(p, zone.elementSize(), p, zone.elementSize(),
                         allocated ? BlockState.ALLOCATED : BlockState.FREE));
             }
@@ -521,6 +618,19 @@ public final class ZoneAllocator implements Allocator {
         for (Zone zone : zones()) {
             violations.addAll(new ZoneChecker(zone).check());
             chunks += zone.chunks();
+        }
+        violations.addAll(tcache.check());
+        for (int b = 0; b < TCACHE_BINS; b++) {
+            Zone zone = kalloc[b];
+            tcache.forEach(b, p -> {
+                long c = zone.chunkOf(p);
+                if (readable(c) && memory.getLong(c + MAGIC) == (c ^ key) && memory.getLong(c + ZONE) == zone.id()
+                        && zone.isAllocated(c, p)) {
+                    return;
+                }
+                violations.add(new Violation(p, "K4: an element in thread-cache bin %d is not an allocated element of %s"
+                        .formatted(zone.id(), zone.name())));
+            });
         }
         long runs = pages.stats().liveBlocks();
         if (runs != chunks + largeBlocks) {

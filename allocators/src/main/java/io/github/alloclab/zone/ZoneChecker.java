@@ -13,7 +13,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 
-/** The invariants Z1 to Z3 of {@link Zone}, by walking its chunk list and its free list, each bounded. */
+/** The invariants Z1 to Z4 of {@link Zone}, by walking its chunk list and its free list, each bounded. */
 public final class ZoneChecker {
 
     private final Zone zone;
@@ -87,6 +87,9 @@ public final class ZoneChecker {
             long i = offset / zone.elementSize();
             if ((memory.getLong(c + BITMAP + ((i >>> 6) << 3)) & 1L << i) != 0) {
                 fail(p, "Z1: a free element's bitmap bit is set");
+            }
+            if (zone.keyed() && memory.getLong(p + 8) != zone.key()) {
+                fail(p, "Z4: a free element's second word is not the key: written after free");
             }
         }
         if (free.size() != capacity - zone.inUse() || free.size() != zone.freeElements()) {

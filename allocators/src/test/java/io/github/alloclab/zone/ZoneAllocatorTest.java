@@ -31,6 +31,15 @@ class ZoneAllocatorTest {
         return heap(MemorySettings.DEFAULTS);
     }
 
+    /** A zone allocator with no thread cache: every free goes straight to its zone. */
+    private ZoneAllocator uncached() {
+        ZoneSettings d = ZoneSettings.DEFAULTS;
+        ZoneAllocator heap = new ZoneAllocator("zone", new FlatMemorySource(),
+                new ZoneSettings(d.chunkBytes(), d.maxChunkOrder(), d.kallocMaxBytes(), 0));
+        opened.add(heap);
+        return heap;
+    }
+
     @AfterEach
     void close() {
         opened.forEach(ZoneAllocator::close);
@@ -123,7 +132,7 @@ class ZoneAllocatorTest {
     @Test
     void aKallocZoneAtItsMaximumMakesMallocReturnNull() {
         ZoneAllocator heap = new ZoneAllocator("zone", new FlatMemorySource(MemorySettings.DEFAULTS),
-                new ZoneSettings(128 * 1024, 4, 64 * 1024));
+                new ZoneSettings(128 * 1024, 4, 64 * 1024, 7));
         opened.add(heap);
         Zone k16 = heap.kallocZone(16);
         int capacity = (int) (64 * 1024 / k16.chunkBytes() * k16.elementsPerChunk());
@@ -206,10 +215,13 @@ class ZoneAllocatorTest {
 
     @Test
     void theCheckerFindsPlantedCorruption() {
-        ZoneAllocator heap = heap();
+        ZoneAllocator heap = uncached();
         long p = heap.malloc(48);
         long q = heap.malloc(48);
         heap.free(q);
+        heap.memory().putLong(q + 8, 0);
+        assertThat(violations(heap)).anyMatch(v -> v.contains("Z4: a free element's second word is not the key"));
+        heap.memory().putLong(q + 8, heap.zones().get(0).key());
         heap.memory().putLong(q, p); // the free list now leads to a live element
         assertThat(violations(heap)).anyMatch(v -> v.contains("Z1: a free element's bitmap bit is set"));
         heap.memory().putLong(q, q + 8);
@@ -256,5 +268,103 @@ class ZoneAllocatorTest {
         List<Block> blocks = new ArrayList<>();
         heap.walk(blocks::add);
         assertThat(blocks).filteredOn(b -> b.state() == BlockState.ALLOCATED).hasSize(1000);
+    }
+
+    // ---- the thread cache ---------------------------------------------------------------------------------
+
+    @Test
+    void theThreadCacheHoldsUpToItsCountPerSizeAndTheRestGoToTheZone() {
+        ZoneAllocator heap = heap();
+        Zone zone = heap.kallocZone(64);
+        long[] p = new long[10];
+        for (int i = 0; i < p.length; i++) {
+            p[i] = heap.malloc(64);
+        }
+        for (long q : p) {
+            heap.free(q);
+        }
+        // Seven freed elements wait in the cache, still counted by their zone; three went back to it.
+        assertThat(zone.inUse()).isEqualTo(7);
+        assertThat(zone.info().inUse()).isEqualTo(7);
+        assertThat(heap.zoneInfo().get(zone.id()).inUse()).isZero();
+        assertThat(heap.stats().liveBlocks()).isZero();
+        List<Block> allocated = new ArrayList<>();
+        heap.walk(b -> {
+            if (b.state() == BlockState.ALLOCATED) {
+                allocated.add(b);
+            }
+        });
+        assertThat(allocated).isEmpty();
+        assertThat(heap.check()).isEmpty();
+        // LIFO: the last element cached comes back first, and the cache empties before the zone is asked.
+        assertThat(heap.malloc(50)).isEqualTo(p[6]);
+        assertThat(heap.malloc(64)).isEqualTo(p[5]);
+        assertThat(zone.inUse()).isEqualTo(7);
+        assertThat(heap.stats().liveBlocks()).isEqualTo(2);
+    }
+
+    @Test
+    void aCachedElementFreedAgainIsADoubleFree() {
+        ZoneAllocator heap = heap();
+        long p = heap.malloc(100);
+        heap.free(p);
+        assertThatThrownBy(() -> heap.free(p)).isInstanceOf(HeapCorruptionException.class)
+                .hasMessageStartingWith("free(): double free detected in tcache 2");
+        assertThatThrownBy(() -> heap.zfree(heap.kallocZone(100), p))
+                .hasMessageStartingWith("zfree(): double free detected");
+        assertThatThrownBy(() -> heap.realloc(p, 10)).hasMessageStartingWith("realloc(): invalid pointer");
+        assertThatThrownBy(() -> heap.usableSize(p)).hasMessageStartingWith("malloc_usable_size(): invalid pointer");
+        assertThat(heap.check()).isEmpty();
+        assertThat(heap.malloc(100)).isEqualTo(p);
+        heap.free(p);
+    }
+
+    @Test
+    void anElementFreedToItsZoneAndFreedAgainIsADoubleFreeToo() {
+        ZoneAllocator heap = heap();
+        long[] p = new long[8];
+        for (int i = 0; i < p.length; i++) {
+            p[i] = heap.malloc(32);
+        }
+        for (long q : p) {
+            heap.free(q); // the eighth goes past the cache, to the zone
+        }
+        heap.malloc(32); // room in the cache again
+        assertThatThrownBy(() -> heap.free(p[7])).hasMessageStartingWith("free(): double free detected (");
+        // An element of a fresh chunk that was never handed out carries the key too.
+        long never = p[0] + 32 * 40;
+        assertThatThrownBy(() -> heap.free(never)).hasMessageStartingWith("free(): double free detected (");
+        assertThat(heap.check()).isEmpty();
+    }
+
+    @Test
+    void aWriteAfterFreeOverANextWordIsCaughtAndTheHeapStaysUsable() {
+        ZoneAllocator heap = heap();
+        long p = heap.malloc(64);
+        long q = heap.malloc(64);
+        heap.free(p);
+        heap.free(q);
+        heap.memory().putLong(q, p + 8); // a use after free: the cached q's next word now points into p
+        assertThat(violations(heap)).anyMatch(v -> v.startsWith("T2: tcache bin 3"));
+        assertThatThrownBy(() -> heap.malloc(64)).isInstanceOf(HeapCorruptionException.class)
+                .hasMessageStartingWith("malloc(): unaligned tcache chunk detected");
+        long r = heap.malloc(64); // the damaged bin was dropped, p and q with it; the zone serves the request
+        assertThat(r).isNotZero().isNotIn(p, q);
+        assertThat(heap.check()).isEmpty();
+    }
+
+    @Test
+    void zoneGcDrainsTheCacheAndGivesEveryChunkBack() {
+        ZoneAllocator heap = heap();
+        List<Long> live = new ArrayList<>();
+        for (int i = 0; i < 300; i++) {
+            live.add(heap.malloc(16 + 16 * (i % 40)));
+        }
+        live.forEach(heap::free);
+        assertThat(heap.zones().stream().mapToLong(Zone::chunks).sum()).isPositive();
+        heap.zoneGc();
+        assertThat(heap.zones().stream().mapToLong(Zone::chunks).sum()).isZero();
+        assertThat(heap.zones().stream().mapToLong(Zone::inUse).sum()).isZero();
+        assertThat(heap.check()).isEmpty();
     }
 }

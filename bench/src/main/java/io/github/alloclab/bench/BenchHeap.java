@@ -12,6 +12,8 @@ import java.util.List;
  *   <caption>Baselines</caption>
  *   <tr><th>name</th><th>what it is</th></tr>
  *   <tr><td>{@code bump}</td><td>a bump pointer over one off-heap segment: the physical limit</td></tr>
+ *   <tr><td>{@code lifo}</td><td>one LIFO free list of 4 KiB blocks over a {@code FlatMemorySource}, with no
+ *       check: the floor of any free list here</td></tr>
  *   <tr><td>{@code glibc}</td><td>the C library's {@code malloc}/{@code free}, through FFM downcalls</td></tr>
  *   <tr><td>{@code jemalloc}, {@code mimalloc}, {@code tcmalloc}</td><td>Debian's {@code libjemalloc2},
  *       {@code libmimalloc2.0} and {@code libtcmalloc-minimal4}, loaded by library name</td></tr>
@@ -24,10 +26,10 @@ import java.util.List;
  * {@code arena}.
  */
 public sealed interface BenchHeap extends AutoCloseable
-        permits BenchHeap.Lab, Bump, NativeHeap, ArenaPerAllocation, Slicing {
+        permits BenchHeap.Lab, Bump, Lifo, NativeHeap, ArenaPerAllocation, Slicing {
 
     /** The baselines, in the order reports list them. */
-    List<String> BASELINES = List.of("bump", "glibc", "jemalloc", "mimalloc", "tcmalloc", "arena", "slicing");
+    List<String> BASELINES = List.of("bump", "lifo", "glibc", "jemalloc", "mimalloc", "tcmalloc", "arena", "slicing");
 
     long malloc(long byteSize);
 
@@ -47,6 +49,7 @@ public sealed interface BenchHeap extends AutoCloseable
     static BenchHeap of(String name) {
         return switch (name) {
             case "bump" -> new Bump();
+            case "lifo" -> new Lifo();
             case "glibc" -> new NativeHeap.Glibc();
             case "jemalloc" -> new NativeHeap.Jemalloc();
             case "mimalloc" -> new NativeHeap.Mimalloc();
