@@ -62,6 +62,7 @@ import java.util.function.LongConsumer;
  *      object boundaries, with their bits clear
  *  C3  active = sum of inuse over the slabs;  slabs = |full| + |partial| + |empty|;  |empty| &lt;= maxEmpty
  *  C4  magic(header) = header XOR key, cache(header) = this cache's id; the links agree: prev(next(h)) = h
+ *  C5  with magazines, in a cache with no constructor: a free object's second word is the magazine key
  * </pre>
  *
  * <h2>Complexity</h2>
@@ -103,6 +104,9 @@ public final class SlabCache {
 
     /** The magazine layer in front of this cache, or null. */
     private Magazines magazines;
+    /** Whether a free object's second word holds {@link #freeKey} (C5): set with magazines, if nothing is built. */
+    private boolean keyed;
+    private long freeKey;
 
     private long nextColour;
     private long partial;
@@ -183,6 +187,10 @@ public final class SlabCache {
                                      java.util.concurrent.locks.ReentrantLock lock) {
         if (usable() < 16 || magazines != null || rounds < 1) {
             throw new IllegalStateException("cache " + name + " cannot take magazines");
+        }
+        if (constructor == null && linkOffset != 8 && partial == 0 && full == 0 && empty == 0) {
+            keyed = true;
+            freeKey = key;
         }
         magazines = new Magazines(this, rounds, depotMax, source, key, lock);
         return magazines;
@@ -319,6 +327,9 @@ public final class SlabCache {
         MemorySource m = memory;
         long p = m.getLong(slab + FREE);
         m.putLong(slab + FREE, m.getLong(p + linkOffset));
+        if (keyed) {
+            m.putLong(p + 8, 0);
+        }
         long inuse = m.getLong(slab + INUSE) + 1;
         m.putLong(slab + INUSE, inuse);
         long i = SlabLayout.index(p - m.getLong(slab + FIRST), reciprocal);
@@ -387,6 +398,9 @@ public final class SlabCache {
                 constructor.accept(p);
             }
             memory.putLong(p + linkOffset, i + 1 < objects ? p + size : 0);
+            if (keyed) {
+                memory.putLong(p + 8, freeKey);
+            }
         }
         memory.putLong(header + FREE, first);
         grown++;
@@ -417,6 +431,9 @@ public final class SlabCache {
         }
         m.putLong(word, bits & ~bit);
         m.putLong(p + linkOffset, m.getLong(slab + FREE));
+        if (keyed) {
+            m.putLong(p + 8, freeKey);
+        }
         m.putLong(slab + FREE, p);
         long inuse = m.getLong(slab + INUSE) - 1;
         m.putLong(slab + INUSE, inuse);
@@ -437,6 +454,26 @@ public final class SlabCache {
         } else {
             destroy(slab);
         }
+    }
+
+    /** {@return whether {@code p} is on an object boundary of the slab {@code slab}, allocated or not} */
+    public boolean isObject(long slab, long p) {
+        long offset = p - memory.getLong(slab + FIRST);
+        long i = SlabLayout.index(offset, reciprocal);
+        return offset >= 0 && i < objects && i * size == offset;
+    }
+
+    /**
+     * {@return whether every free object's second word holds the magazine key} (C5): then an object without the
+     * key there is allocated or in a magazine, and the magazine layer need not read the bitmap
+     */
+    public boolean keyed() {
+        return keyed;
+    }
+
+    /** {@return the word C5 puts in a free object's second word, or 0 when the cache is not keyed} */
+    public long freeKey() {
+        return freeKey;
     }
 
     /** {@return whether {@code p} is an allocated object of the slab {@code slab}, checking nothing else} */

@@ -174,6 +174,9 @@ public final class SlabChecker {
             if ((memory.getLong(slab + BITMAP + ((i >>> 6) << 3)) & 1L << i) != 0) {
                 fail(p, "C2: a free object's bitmap bit is set");
             }
+            if (cache.keyed() && memory.getLong(p + 8) != cache.freeKey()) {
+                fail(p, "C5: a free object's second word is not the magazine key: written after free");
+            }
         }
         if (free.size() != n - inuse) {
             fail(slab, "C2: the free list has %d objects, but %d of %d are in use".formatted(free.size(), inuse, n));
