@@ -56,7 +56,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * itself; the thread that first uses the cache finds its CPU cache with one comparison, others through a
  * {@link ThreadLocal}. Everything else runs under the allocator's lock.
  */
-public final class Magazines {
+public final class Magazines extends CpuCache {
 
     /** Where magazines come from: a cache of the allocator, or its heap. */
     public interface MagazineSource {
@@ -65,14 +65,6 @@ public final class Magazines {
 
         /** Gives back a magazine's memory. */
         void free(long address);
-    }
-
-    /** One thread's two magazines, Bonwick's per-CPU cache. */
-    static final class CpuCache {
-        long loaded;
-        long previous;
-        int rounds;
-        int prounds;
     }
 
     private static final long LINK = 0;
@@ -95,7 +87,6 @@ public final class Magazines {
      * find itself there.
      */
     private Thread primaryThread;
-    private final CpuCache primary = new CpuCache();
     private final List<CpuCache> all = new ArrayList<>();
     private final ThreadLocal<CpuCache> others;
 
@@ -115,7 +106,7 @@ public final class Magazines {
         this.depotMax = depotMax;
         this.lock = lock;
         this.keyed = cache.keyed();
-        this.all.add(primary);
+        this.all.add(this);
         this.others = ThreadLocal.withInitial(() -> {
             CpuCache cc = new CpuCache();
             lock.lock();
@@ -130,7 +121,7 @@ public final class Magazines {
 
     private CpuCache cpu() {
         Thread me = Thread.currentThread();
-        return me == primaryThread ? primary : otherCpu(me);
+        return me == primaryThread ? this : otherCpu(me);
     }
 
     /** {@link #cpu()} off its fast path, kept apart so that the fast path is small enough to inline. */
@@ -140,7 +131,7 @@ public final class Magazines {
             try {
                 if (primaryThread == null) {
                     primaryThread = me;
-                    return primary;
+                    return this;
                 }
             } finally {
                 lock.unlock();
