@@ -164,7 +164,8 @@ public final class ZoneAllocator implements Allocator {
             kalloc[i] = newZone("kalloc." + size, size, settings.kallocMaxBytes(),
                     Zone.chunkBytesFor(size, pageSize, settings.maxChunkOrder()), true);
         }
-        this.tcache = new ThreadCache(memory, key, TCACHE_BINS, settings.tcacheCount());
+        this.tcache = new ThreadCache(memory, key, TCACHE_BINS, settings.tcacheCount(),
+                (bin, p) -> kalloc[bin].free(kalloc[bin].chunkOf(p), p));
     }
 
     // ---- zones: the zinit interface -------------------------------------------------------------------------
