@@ -14,6 +14,7 @@ import io.github.alloclab.firstfit.FirstFitAllocator;
 import io.github.alloclab.firstfit.FirstFitSettings;
 import io.github.alloclab.firstfit.FreeIndex;
 import io.github.alloclab.firstfit.ListOrder;
+import io.github.alloclab.internal.ThreadCache;
 import io.github.alloclab.memory.MemorySource;
 import io.github.alloclab.slab.Magazines;
 import io.github.alloclab.slab.SlabCache;
@@ -41,6 +42,9 @@ import java.util.function.Consumer;
  *       header sits in the last 8 bytes of the page before. A bin's object is then found from its address
  *       alone: {@code s = p AND -4096} is its slab, whose first word is {@code s XOR key}.</li>
  *   <li><b>T</b>: the mmap threshold, 128 KiB at first.</li>
+ *   <li><b>tcache</b>: a {@link ThreadCache} in front of the bins' magazines, for the first thread that uses a
+ *       bin: per bin up to {@code tcacheCount} freed objects (7) and the one freed last. Every free bin object,
+ *       wherever it waits (thread cache, magazine or slab), carries the magazine key in its second word.</li>
  * </ul>
  *
  * <h2>Heap layout</h2>
@@ -55,8 +59,9 @@ import java.util.function.Consumer;
  * <h2>Algorithm</h2>
  * <b>malloc(n)</b>
  * <ol>
- *   <li>{@code n <= smallMax}: pop an object of the bin of {@code n}'s class (one table load picks the bin). A
- *       bin that needs a slab takes a page-aligned block of the heap ({@code memalign}). If none can be had,
+ *   <li>{@code n <= smallMax}: one table load picks the bin of {@code n}'s class. The thread cache's owner pops
+ *       its cached object of that bin if it has one; otherwise pop an object of the bin (its magazines first).
+ *       A bin that needs a slab takes a page-aligned block of the heap ({@code memalign}). If none can be had,
  *       the heap serves the request itself.</li>
  *   <li>{@code n < T}: a block of the heap, the smallest that fits, from the free list of {@code n}'s class up;
  *       if the heap cannot grow, a mapping.</li>
@@ -65,7 +70,9 @@ import java.util.function.Consumer;
  * <b>free(p)</b>
  * <ol>
  *   <li>{@code p} below the break: if the word at {@code s = p AND -4096} is {@code s XOR key}, {@code p} is a bin
- *       object: its bin checks and frees it. Otherwise the heap checks and frees it (and coalesces, and trims a
+ *       object. The thread cache's owner caches it if it is on an object boundary and its second word is not
+ *       the key (no bitmap read); a key there means it may be free already: if the thread cache holds it, that
+ *       is {@code free(): double free detected in tcache 2}. Else its bin checks and frees it. Otherwise the heap checks and frees it (and coalesces, and trims a
  *       free top of at least the trim threshold).</li>
  *   <li>Otherwise {@code p} must be a mapping's payload: unmap it. Dynamic threshold: if the mapping was larger
  *       than {@code T} (and at most {@code mmapThresholdMax}), {@code T} becomes its size and the trim threshold
@@ -81,6 +88,7 @@ import java.util.function.Consumer;
  *      small to split off), its payload page-aligned
  *  M3  the heap blocks whose payload starts with a slab magic = the slabs of all bins
  *  M4  the mappings form a list whose lengths add up to what is counted
+ *  M5  the thread cache keeps T1 to T4 (ThreadCache), and each cached object is an allocated object of its bin
  * </pre>
  *
  * <h2>Complexity</h2>
@@ -88,7 +96,10 @@ import java.util.function.Consumer;
  * to keep its list in order, plus the system calls.
  *
  * <h2>Thread safety</h2>
- * Not thread-safe, as the memory source it owns.
+ * With magazines ({@code magazineRounds > 0}), any thread may call it: the thread cache serves the first
+ * thread that uses a bin, each other thread has its own magazines, and everything else runs under one lock. A
+ * double free of an object in the owner's thread cache is found by the owner only. Without magazines it is not
+ * thread-safe, as the memory source it owns.
  *
  * <h2>References</h2>
  * glibc {@code malloc/malloc.c} (fastbins up to 128 bytes, {@code M_MMAP_THRESHOLD} and its dynamic adjustment,
@@ -118,6 +129,13 @@ public final class MallocAllocator implements Allocator, SlabInfoView {
 
     /** With magazines: the lock every path but the bins' magazine fast paths holds. */
     private final ReentrantLock lock;
+    /** The thread cache in front of the bins, for {@link #tcacheOwner} only. */
+    private final ThreadCache tcache;
+    /**
+     * The first thread to use a bin, set once; it alone uses the thread cache, other threads go straight to the
+     * magazines. Not volatile, as {@code Magazines}'s first thread, and for the same reasons.
+     */
+    private Thread tcacheOwner;
 
     private long mmapThreshold;
     private long trimThreshold;
@@ -156,8 +174,14 @@ public final class MallocAllocator implements Allocator, SlabInfoView {
             binIndex[i] = (byte) MallocSizeClasses.classOf(Math.max(1, (long) i << 4));
         }
         this.lock = settings.magazineRounds() > 0 ? new ReentrantLock() : null;
+        long magazineKey = ThreadLocalRandom.current().nextLong() | 2;
+        boolean keyed = true;
+        for (SlabCache bin : bins) {
+            keyed &= bin.keyFreeObjects(magazineKey);
+        }
+        this.tcache = new ThreadCache(memory, magazineKey, count, keyed ? settings.tcacheCount() : 0,
+                (bin, p) -> freeTo(bins[bin], p & -SLAB_ALIGN, p));
         if (lock != null) {
-            long magazineKey = ThreadLocalRandom.current().nextLong() | 2;
             Magazines.MagazineSource fromHeap = new Magazines.MagazineSource() {
                 @Override
                 public long allocate(long byteSize) {
@@ -187,6 +211,32 @@ public final class MallocAllocator implements Allocator, SlabInfoView {
     private void unlock() {
         if (lock != null) {
             lock.unlock();
+        }
+    }
+
+    /**
+     * Frees a bin object the thread cache did not take: a double free if the calling thread's cache holds it,
+     * otherwise to the magazines or the slab.
+     */
+    private void freeToBin(SlabCache bin, int b, long slab, long p) {
+        if (cached(b, p)) {
+            throw new HeapCorruptionException(CorruptionKind.DOUBLE_FREE, "free(): double free detected in tcache 2", p);
+        }
+        freeTo(bin, slab, p);
+    }
+
+    /** {@return whether {@code p} is in bin {@code b} of the thread cache; only its owner may ask} */
+    private boolean cached(int b, long p) {
+        return Thread.currentThread() == tcacheOwner && tcache.marked(p) && tcache.holds(b, p);
+    }
+
+    /** Gives every object of the thread cache back to its bin; only its owner may call it. */
+    private void drainThreadCache() {
+        if (Thread.currentThread() == tcacheOwner) {
+            for (int b = 0; b < bins.length; b++) {
+                SlabCache bin = bins[b];
+                tcache.drain(b, p -> freeTo(bin, p & -SLAB_ALIGN, p));
+            }
         }
     }
 
@@ -312,12 +362,44 @@ public final class MallocAllocator implements Allocator, SlabInfoView {
 
     @Override
     public long malloc(long byteSize) {
-        if (byteSize <= smallMax) {
-            if (byteSize < 0) {
-                throw new IllegalArgumentException("byteSize must not be negative: " + byteSize);
+        if (Long.compareUnsigned(byteSize, smallMax) <= 0) {
+            int b = binIndex[(int) ((byteSize + 15) >>> 4)];
+            if (Thread.currentThread() == tcacheOwner) {
+                long p = tcache.get(b);
+                if (p != 0) {
+                    return p;
+                }
             }
-            long p = allocFrom(bins[binIndex[(int) ((byteSize + 15) >>> 4)]]);
-            return p != 0 ? p : heapMalloc(byteSize);
+            return mallocBin(b, byteSize);
+        }
+        return mallocLarge(byteSize);
+    }
+
+    /** Step 1 past the thread cache: the bin's magazines or slabs, or the heap. */
+    private long mallocBin(int b, long byteSize) {
+        claimThreadCache();
+        long p = allocFrom(bins[b]);
+        return p != 0 ? p : heapMalloc(byteSize);
+    }
+
+    /** Makes the calling thread the thread cache's owner if it has none. */
+    private void claimThreadCache() {
+        if (tcacheOwner == null) {
+            lock();
+            try {
+                if (tcacheOwner == null) {
+                    tcacheOwner = Thread.currentThread();
+                }
+            } finally {
+                unlock();
+            }
+        }
+    }
+
+    /** Steps 2 and 3 of malloc. */
+    private long mallocLarge(long byteSize) {
+        if (byteSize < 0) {
+            throw new IllegalArgumentException("byteSize must not be negative: " + byteSize);
         }
         lock();
         try {
@@ -347,8 +429,11 @@ public final class MallocAllocator implements Allocator, SlabInfoView {
                 p = mapped.allocate(byteSize, ALIGNMENT);
                 if (p != 0) {
                     mapped.reused(p);
-                } else if (lock != null) {
-                    purgeMagazines();
+                } else {
+                    drainThreadCache();
+                    if (lock != null) {
+                        purgeMagazines();
+                    }
                     p = heap.malloc(byteSize);
                 }
             }
@@ -395,8 +480,12 @@ public final class MallocAllocator implements Allocator, SlabInfoView {
             long slab = address & -SLAB_ALIGN;
             if (memory.getLong(slab) == (slab ^ key) && (address & (ALIGNMENT - 1)) == 0) {
                 long bin = SlabCache.cacheWord(memory, slab);
-                if (bin >= 0 && bin < bins.length) {
-                    freeTo(bins[(int) bin], slab, address);
+                if (Long.compareUnsigned(bin, bins.length) < 0) {
+                    SlabCache c = bins[(int) bin];
+                    if (Thread.currentThread() != tcacheOwner || !c.isObject(slab, address)
+                            || !tcache.put((int) bin, address)) {
+                        freeToBin(c, (int) bin, slab, address);
+                    }
                     return;
                 }
             }
@@ -473,7 +562,7 @@ public final class MallocAllocator implements Allocator, SlabInfoView {
         long usable;
         if (bin != null) {
             long slab = address & -SLAB_ALIGN;
-            if (!bin.isLive(slab, address)) {
+            if (!bin.isLive(slab, address) || cached(bin.id(), address)) {
                 throw new HeapCorruptionException(CorruptionKind.INVALID_POINTER, "realloc(): invalid pointer", address);
             }
             if (byteSize == 0) {
@@ -526,7 +615,7 @@ public final class MallocAllocator implements Allocator, SlabInfoView {
     private long usableSizeLocked(long address) {
         SlabCache bin = binOf(address);
         if (bin != null) {
-            if (!bin.isLive(address & -SLAB_ALIGN, address)) {
+            if (!bin.isLive(address & -SLAB_ALIGN, address) || cached(bin.id(), address)) {
                 throw new HeapCorruptionException(CorruptionKind.INVALID_POINTER,
                         "malloc_usable_size(): invalid pointer", address);
             }
@@ -555,6 +644,9 @@ public final class MallocAllocator implements Allocator, SlabInfoView {
     private void walkLocked(Consumer<Block> visitor) {
         Set<Long> inMagazines = new HashSet<>();
         Set<Long> magazines = new HashSet<>();
+        for (int b = 0; b < bins.length; b++) {
+            tcache.forEach(b, inMagazines::add);
+        }
         for (SlabCache bin : bins) {
             if (bin.magazines() != null) {
                 inMagazines.addAll(bin.magazines().magazineObjects());
@@ -718,6 +810,16 @@ public final class MallocAllocator implements Allocator, SlabInfoView {
         if (blocks[0] != slabs) {
             violations.add(new Violation(heapStart, "M3: the heap holds %d slab blocks, the bins count %d slabs"
                     .formatted(blocks[0], slabs)));
+        }
+        violations.addAll(tcache.check());
+        for (int b = 0; b < bins.length; b++) {
+            SlabCache bin = bins[b];
+            tcache.forEach(b, p -> {
+                if (binOf(p) != bin || !bin.isAllocated(p & -SLAB_ALIGN, p)) {
+                    violations.add(new Violation(p, "M5: an object in thread-cache bin %d is not an allocated object of %s"
+                            .formatted(bin.id(), bin.name())));
+                }
+            });
         }
         violations.addAll(mapped.check());
         return violations;

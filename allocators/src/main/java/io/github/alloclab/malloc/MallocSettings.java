@@ -21,16 +21,20 @@ package io.github.alloclab.malloc;
  * @param maxEmptySlabs    empty slabs each bin keeps before giving the rest back to the heap, from 0 to 1024
  * @param magazineRounds   objects per magazine of the per-thread layer in front of the bins (glibc's tcache plays
  *                         this part, with 7), from 0 to 1024; 0 turns the layer off, and with it thread safety
+ * @param tcacheCount      the most freed objects per bin that the thread cache in front of the magazines keeps for
+ *                         the first thread to use the allocator, plus the one freed last (glibc's
+ *                         {@code tcache_count}: 7), from 0 to 1024; 0 turns the cache off
  */
 public record MallocSettings(long smallMax, long mmapThreshold, long mmapThresholdMax, boolean dynamicThreshold,
-                             long trimThreshold, long growBytes, int maxEmptySlabs, int magazineRounds) {
+                             long trimThreshold, long growBytes, int maxEmptySlabs, int magazineRounds,
+                             int tcacheCount) {
 
     /**
      * glibc's thresholds (128 KiB, dynamic up to 32 MiB), bins up to 64 bytes, one empty slab kept per bin, and
-     * magazines of 16 rounds in front of the bins.
+     * magazines of 16 rounds in front of the bins, and a thread cache of 7 in front of those.
      */
     public static final MallocSettings DEFAULTS = new MallocSettings(64, 128 * 1024, 32L << 20, true,
-            128 * 1024, 4096, 1, 16);
+            128 * 1024, 4096, 1, 16, 7);
 
     public MallocSettings {
         if (smallMax < 16 || smallMax > 1024 || MallocSizeClasses.size(MallocSizeClasses.classOf(smallMax)) != smallMax) {
@@ -54,6 +58,9 @@ public record MallocSettings(long smallMax, long mmapThreshold, long mmapThresho
         }
         if (magazineRounds < 0 || magazineRounds > 1024) {
             throw new IllegalArgumentException("magazineRounds must be from 0 to 1024: " + magazineRounds);
+        }
+        if (tcacheCount < 0 || tcacheCount > 1024) {
+            throw new IllegalArgumentException("tcacheCount must be from 0 to 1024: " + tcacheCount);
         }
     }
 }

@@ -188,12 +188,25 @@ public final class SlabCache {
         if (usable() < 16 || magazines != null || rounds < 1) {
             throw new IllegalStateException("cache " + name + " cannot take magazines");
         }
-        if (constructor == null && linkOffset != 8 && partial == 0 && full == 0 && empty == 0) {
+        keyFreeObjects(key);
+        magazines = new Magazines(this, rounds, depotMax, source, key, lock);
+        return magazines;
+    }
+
+    /**
+     * From now on, a free object's second word holds {@code key} (C5), for a per-thread layer in front of the
+     * cache that then need not read the bitmap; {@return whether the cache keeps C5}: only a cache with no
+     * constructor (whose objects' state must survive free), no link at +8, and no slab yet can
+     */
+    public boolean keyFreeObjects(long key) {
+        if (keyed) {
+            return freeKey == key;
+        }
+        if (constructor == null && linkOffset != 8 && usable() >= 16 && partial == 0 && full == 0 && empty == 0) {
             keyed = true;
             freeKey = key;
         }
-        magazines = new Magazines(this, rounds, depotMax, source, key, lock);
-        return magazines;
+        return keyed;
     }
 
     /** {@return the magazine layer in front of this cache, or null} */

@@ -127,7 +127,7 @@ class MallocAllocatorTest {
         long huge = heap.malloc(64L << 20);
         heap.free(huge);
         assertThat(heap.mmapThreshold()).as("never above mmapThresholdMax").isEqualTo(mapped);
-        MallocAllocator fixed = heap(new MallocSettings(64, 128 * 1024, 32L << 20, false, 128 * 1024, 4096, 1, 16));
+        MallocAllocator fixed = heap(new MallocSettings(64, 128 * 1024, 32L << 20, false, 128 * 1024, 4096, 1, 16, 7));
         fixed.free(fixed.malloc(300_000));
         assertThat(fixed.mmapThreshold()).isEqualTo(128 * 1024);
         assertThat(heap.check()).isEmpty();
@@ -151,7 +151,7 @@ class MallocAllocatorTest {
 
     @Test
     void emptySlabsGoBackToTheHeapForMediumRequests() {
-        MallocAllocator heap = heap(new MallocSettings(64, 128 * 1024, 32L << 20, true, 0, 4096, 0, 0));
+        MallocAllocator heap = heap(new MallocSettings(64, 128 * 1024, 32L << 20, true, 0, 4096, 0, 0, 0));
         List<Long> small = new ArrayList<>();
         for (int i = 0; i < 500; i++) {
             small.add(heap.malloc(16));
@@ -257,7 +257,7 @@ class MallocAllocatorTest {
 
     @Test
     void theCheckerFindsPlantedCorruption() {
-        MallocAllocator heap = heap(new MallocSettings(64, 128 * 1024, 32L << 20, true, 128 * 1024, 4096, 1, 0));
+        MallocAllocator heap = heap(new MallocSettings(64, 128 * 1024, 32L << 20, true, 128 * 1024, 4096, 1, 0, 0));
         long p = heap.malloc(32);
         long q = heap.malloc(32);
         heap.free(q);
@@ -271,7 +271,9 @@ class MallocAllocatorTest {
 
     @Test
     void magazinesServeTheFastPathAndTheCheckerSeesIntoThem() {
-        MallocAllocator heap = heap();
+        MallocSettings d = MallocSettings.DEFAULTS;
+        MallocAllocator heap = heap(new MallocSettings(d.smallMax(), d.mmapThreshold(), d.mmapThresholdMax(),
+                d.dynamicThreshold(), d.trimThreshold(), d.growBytes(), d.maxEmptySlabs(), d.magazineRounds(), 0));
         SlabCache bin = heap.bins().get(MallocSizeClasses.classOf(40));
         long p = heap.malloc(40);
         long q = heap.malloc(40);
@@ -286,5 +288,41 @@ class MallocAllocatorTest {
         heap.memory().putLong(q + 8, 0); // a write into a freed object erases its key
         assertThat(heap.check()).extracting(Violation::message)
                 .anyMatch(v -> v.contains("G1: a round of a loaded magazine is not an allocated object"));
+    }
+
+    @Test
+    void theThreadCacheFrontsTheBinsForTheFirstThreadOnly() throws InterruptedException {
+        MallocAllocator heap = heap();
+        SlabCache bin = heap.bins().get(MallocSizeClasses.classOf(40));
+        long p = heap.malloc(40);
+        long q = heap.malloc(40);
+        heap.free(q);
+        heap.free(p);
+        assertThat(bin.magazines().rounds()).as("both in the thread cache, none in a magazine").isZero();
+        assertThat(heap.stats().liveBlocks()).isZero();
+        assertThat(heap.check()).isEmpty();
+        assertThatThrownBy(() -> heap.free(p)).isInstanceOf(HeapCorruptionException.class)
+                .hasMessageStartingWith("free(): double free detected in tcache 2");
+        assertThatThrownBy(() -> heap.realloc(q, 20)).hasMessageStartingWith("realloc(): invalid pointer");
+        assertThat(heap.malloc(40)).as("the slot: the last freed").isEqualTo(p);
+        assertThat(heap.malloc(48)).as("then the bin's list").isEqualTo(q);
+        long[] other = new long[2];
+        Thread thread = new Thread(() -> {
+            other[0] = heap.malloc(40);
+            other[1] = heap.malloc(40);
+            heap.free(other[0]);
+        });
+        thread.start();
+        thread.join();
+        assertThat(other[0]).isNotIn(p, q);
+        assertThat(bin.magazines().rounds()).as("another thread frees to its magazine").isEqualTo(1);
+        assertThat(heap.stats().liveBlocks()).isEqualTo(3);
+        heap.free(other[1]);
+        heap.free(p);
+        heap.free(q);
+        assertThat(heap.stats().liveBlocks()).isZero();
+        assertThat(heap.check()).isEmpty();
+        heap.memory().putLong(p + 8, 0); // a write into a cached object erases its key
+        assertThat(heap.check()).extracting(Violation::message).anyMatch(v -> v.startsWith("T"));
     }
 }

@@ -153,7 +153,7 @@ class MagazinesTest {
     @Test
     void mallocsBinsTooAreSafeForManyThreads() throws Exception {
         stress(memory -> new MallocAllocator("malloc", memory,
-                new MallocSettings(64, 128 * 1024, 32L << 20, true, 128 * 1024, 4096, 1, 8)));
+                new MallocSettings(64, 128 * 1024, 32L << 20, true, 128 * 1024, 4096, 1, 8, 7)));
     }
 
     /**
