@@ -65,7 +65,7 @@ import java.util.function.LongConsumer;
  * <h2>Invariants</h2> (checked by {@link #check})
  * <pre>
  *  T1  each bin's list has as many distinct blocks as its head's tag says, at most L
- *  T2  the tags go down by one along the list, to 0 at its end
+ *  T2  the tags go down by one along the list, to 0 at its end; every link is 16-byte aligned
  *  T3  every cached block's key word is the key
  *  T4  the slot's block, if any, has the key too, and is on no list
  * </pre>
@@ -274,9 +274,9 @@ public final class ThreadCache {
                 }
                 long next = memory.getLong(q);
                 expect--;
-                if ((next >>> 48) != expect) {
-                    violations.add(new Violation(q, "T2: tcache bin %d: the next word's tag is %d, not %d"
-                            .formatted(b, next >>> 48, expect)));
+                if ((next >>> 48) != expect || (next & 15) != 0 || ((next & BLOCK) == 0) != (expect == 0)) {
+                    violations.add(new Violation(q, "T2: tcache bin %d: the next word 0x%x is not a %d-block tail"
+                            .formatted(b, next, expect)));
                     break;
                 }
                 q = next & BLOCK;
