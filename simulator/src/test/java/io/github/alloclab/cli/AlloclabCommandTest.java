@@ -70,11 +70,45 @@ class AlloclabCommandTest {
     }
 
     @Test
-    void anAllocatorErrorExitsWithOne() throws IOException {
+    void outOfMemoryIsOneLineOnStderrAndExitFour() throws IOException {
         Path trace = Files.writeString(dir.resolve("huge.rep"), "0\n1\n1\n1\na 0 1099511627776\n");
-        CliRun r = run("replay", "--no-timing", trace.toString());
-        assertThat(r.exit()).isEqualTo(1);
-        assertThat(r.out()).contains("NO", "line 5: out of memory");
+        CliRun r = run("replay", "--no-timing", "-a", "firstfit", trace.toString());
+        assertThat(r.exit()).isEqualTo(AlloclabCommand.EXIT_OUT_OF_MEMORY).isEqualTo(4);
+        assertThat(r.err()).isEqualTo("alloclab: firstfit on huge.rep: out of memory at line 5: "
+                + "malloc(1099511627776) of id 0 returned NULL" + System.lineSeparator());
+        assertThat(r.out()).contains("NO", "out of memory at line 5");
+    }
+
+    /** 40 blocks of 10,000 bytes fit the default 1 GiB, not a 256 KiB heap with a 128 KiB mmap area. */
+    @ParameterizedTest
+    @ValueSource(strings = {"firstfit flat", "malloc flat", "malloc simulated", "buddy simulated", "slab flat",
+            "zone flat", "page simulated"})
+    void heapAndMmapLimitsMakeMallocFailAtTheTraceLine(String allocatorAndMemory) throws IOException {
+        String[] a = allocatorAndMemory.split(" ");
+        StringBuilder rep = new StringBuilder("0\n40\n40\n1\n");
+        for (int id = 0; id < 40; id++) {
+            rep.append("a ").append(id).append(" 10000\n");
+        }
+        Path trace = Files.writeString(dir.resolve("forty.rep"), rep);
+        assertThat(run("replay", "--no-timing", "-a", a[0], "--memory", a[1], trace.toString()).exit()).isZero();
+
+        CliRun r = run("replay", "--no-timing", "-a", a[0], "--memory", a[1], "--heap-limit", "256K",
+                "--mmap-limit", "128K", trace.toString());
+        assertThat(r.exit()).as(r.err()).isEqualTo(4);
+        assertThat(r.err().lines()).hasSize(1);
+        assertThat(r.err()).matches("alloclab: %s on forty\\.rep: out of memory at line \\d+: malloc\\(10000\\) of id \\d+ returned NULL\\R"
+                .formatted(a[0].replace(".", "\\.")));
+        int line = Integer.parseInt(r.err().replaceAll("(?s).*at line (\\d+):.*", "$1"));
+        assertThat(line).as("the line of a malloc past the limits").isBetween(6, 44);
+        assertThat(r.err()).doesNotContain("Exception", "\tat ");
+    }
+
+    @Test
+    void aLimitThatIsNotAPageMultipleIsBadInput() {
+        CliRun r = run("replay", "--no-timing", "-a", "firstfit", "--heap-limit", "1000", "find_doc_gz.rep");
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.err().lines()).hasSize(1);
+        assertThat(r.err()).startsWith("alloclab: ").contains("multiples of the page size").doesNotContain("\tat ");
     }
 
     @ParameterizedTest
