@@ -128,6 +128,20 @@ class ExhaustionTest {
         }
         assertThat(heap.check()).as("heap check after failed realloc, calloc and memalign").isEmpty();
         live.forEach(this::assertFilled);
+        // Growing each block: C's realloc either moves the contents or returns NULL and leaves the block alone.
+        for (int i = 0; i < live.size(); i++) {
+            Live block = live.get(i);
+            long grown = heap.realloc(block.address(), block.byteSize() * 2 + 4096);
+            if (grown != 0) {
+                Live moved = new Live(grown, block.byteSize(), block.seed());
+                assertFilled(moved);
+                long back = heap.realloc(grown, block.byteSize());
+                assertThat(back).as("realloc shrinking back to %d bytes", block.byteSize()).isNotZero();
+                live.set(i, new Live(back, block.byteSize(), block.seed()));
+            }
+        }
+        assertThat(heap.check()).as("heap check after growing every block at exhaustion").isEmpty();
+        live.forEach(this::assertFilled);
     }
 
     @Test
