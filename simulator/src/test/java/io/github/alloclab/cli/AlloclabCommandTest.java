@@ -5,7 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.alloclab.replay.ReplayResult;
 import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -101,6 +104,24 @@ class AlloclabCommandTest {
         int line = Integer.parseInt(r.err().replaceAll("(?s).*at line (\\d+):.*", "$1"));
         assertThat(line).as("the line of a malloc past the limits").isBetween(6, 44);
         assertThat(r.err()).doesNotContain("Exception", "\tat ");
+    }
+
+    @Test
+    void anAllocatorErrorOutranksOutOfMemory() {
+        StringWriter err = new StringWriter();
+        var overlap = result("a.rep", "line 7: id 2's payload [0x10, 0x20) overlaps id 1's [0x10, 0x20)");
+        var full = result("b.rep", "out of memory at line 9: malloc(10000) of id 3 returned NULL");
+        assertThat(ReplayCommand.exitCode(List.of(overlap, full), new PrintWriter(err))).isEqualTo(1);
+        assertThat(err.toString()).isEqualTo("alloclab: firstfit on b.rep: out of memory at line 9: malloc(10000) "
+                + "of id 3 returned NULL" + System.lineSeparator());
+        assertThat(ReplayCommand.exitCode(List.of(full), new PrintWriter(new StringWriter()))).isEqualTo(4);
+        assertThat(ReplayCommand.exitCode(List.of(result("c.rep", null)), new PrintWriter(new StringWriter())))
+                .isZero();
+    }
+
+    private static ReplayResult result(String trace, String error) {
+        return new ReplayResult(trace, "firstfit", error == null, error, 1, 0, 0, 0, 0, 0, null, null, null, null,
+                0, 0, 0, 0);
     }
 
     @Test
