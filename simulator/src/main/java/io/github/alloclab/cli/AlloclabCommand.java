@@ -27,7 +27,8 @@ import picocli.CommandLine.UnmatchedArgumentException;
                 BuddyInfoCommand.class, SlabInfoCommand.class, ZprintCommand.class, MallInfoCommand.class,
                 HeapCommand.class, ReportCommand.class,
                 CommandLine.HelpCommand.class},
-        footer = {"", "Exit codes: 0 ok, 1 an allocator failed a replay check, 2 bad input or usage, 3 internal error."})
+        footer = {"", "Exit codes: 0 ok, 1 an allocator failed a replay check, 2 bad input or usage, 3 internal error,",
+                "4 a replay ran out of memory (malloc returned NULL at the --heap-limit / --mmap-limit)."})
 public final class AlloclabCommand implements Callable<Integer> {
 
     /** A replay found an allocator error: an invalid block, an overlap, corrupted contents. */
@@ -36,6 +37,12 @@ public final class AlloclabCommand implements Callable<Integer> {
     public static final int EXIT_USAGE = 2;
     /** A bug in alloclab itself. */
     public static final int EXIT_INTERNAL = 3;
+    /**
+     * A replay ran out of memory: the trace's {@code malloc} returned {@code NULL} because the memory source
+     * reached its limit ({@code --heap-limit}, {@code --mmap-limit}). No allocator error, but the trace could not
+     * finish; stderr names the line.
+     */
+    public static final int EXIT_OUT_OF_MEMORY = 4;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

@@ -37,8 +37,9 @@ final class CompareCommand implements Callable<Integer> {
                 ? BundledTraces.all()
                 : traces.stream().map(t -> ReplayCommand.source(t).withFormat(selection.traceFormat)).toList();
         List<ReplayResult> results = ReplayCommand.run(sources, selection.allocators, Map.of(),
-                selection.noTiming ? ReplayOptions.UNTIMED : ReplayOptions.DEFAULTS, selection.memory);
+                selection.noTiming ? ReplayOptions.UNTIMED : ReplayOptions.DEFAULTS, selection.memory,
+                selection.memorySettings());
         ReplayReport.print(results, selection.format, true, spec.commandLine().getOut());
-        return ReplayCommand.exitCode(results);
+        return ReplayCommand.exitCode(results, spec.commandLine().getErr());
     }
 }

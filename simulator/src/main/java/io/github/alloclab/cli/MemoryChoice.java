@@ -13,7 +13,11 @@ public enum MemoryChoice {
     simulated;
 
     MemorySource create() {
-        return this == flat ? new FlatMemorySource(MemorySettings.DEFAULTS)
-                : new SimulatedMemorySource(MemorySettings.DEFAULTS);
+        return create(MemorySettings.DEFAULTS);
+    }
+
+    /** {@return a source of this kind with these limits ({@code --heap-limit}, {@code --mmap-limit})} */
+    MemorySource create(MemorySettings settings) {
+        return this == flat ? new FlatMemorySource(settings) : new SimulatedMemorySource(settings);
     }
 }

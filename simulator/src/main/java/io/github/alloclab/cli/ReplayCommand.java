@@ -4,9 +4,11 @@ import io.github.alloclab.replay.PreparedTrace;
 import io.github.alloclab.replay.ReplayOptions;
 import io.github.alloclab.replay.ReplayResult;
 import io.github.alloclab.replay.Replayer;
+import io.github.alloclab.memory.MemorySettings;
 import io.github.alloclab.registry.AllocatorRegistry;
 import io.github.alloclab.trace.BundledTraces;
 import io.github.alloclab.trace.TraceSource;
+import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -53,14 +55,15 @@ final class ReplayCommand implements Callable<Integer> {
         List<TraceSource> sources = traces.stream().map(t -> source(t).withFormat(selection.traceFormat)).toList();
         List<ReplayResult> results = run(sources, selection.allocators, settings,
                 (selection.noTiming ? ReplayOptions.UNTIMED : ReplayOptions.DEFAULTS).withCheckEveryOp(checkEveryOp),
-                selection.memory);
+                selection.memory, selection.memorySettings());
         ReplayReport.print(results, selection.format, false, spec.commandLine().getOut());
-        return exitCode(results);
+        return exitCode(results, spec.commandLine().getErr());
     }
 
     /** Replays every trace on every allocator (all registered ones if none are named). */
     static List<ReplayResult> run(List<TraceSource> traces, List<String> allocatorNames,
-                                  Map<String, String> settings, ReplayOptions options, MemoryChoice memory) {
+                                  Map<String, String> settings, ReplayOptions options, MemoryChoice memory,
+                                  MemorySettings limits) {
         AllocatorRegistry registry = AllocatorRegistry.standard();
         List<String> names = allocatorNames.isEmpty() ? registry.names() : allocatorNames;
         names.forEach(registry::spec); // unknown names fail before any work is done
@@ -74,15 +77,26 @@ final class ReplayCommand implements Callable<Integer> {
                 PreparedTrace trace = prepared.get(i);
                 prepared.set(i, null); // its packed arrays can go once its replays are done
                 for (String name : names) {
-                    results.add(replayer.replay(trace, name, () -> registry.create(name, memory.create(), settings)));
+                    results.add(replayer.replay(trace, name, () -> registry.create(name, memory.create(limits), settings)));
                 }
             }
         }
         return results;
     }
 
-    static int exitCode(List<ReplayResult> results) {
-        return results.stream().allMatch(ReplayResult::valid) ? 0 : AlloclabCommand.EXIT_ALLOCATOR_ERROR;
+    /**
+     * {@return 0 if every replay passed, else 1 if an allocator failed a check, else 4 if one ran out of
+     * memory}; each replay that ran out of memory is one line on {@code err}, since that is the limit's doing
+     * and not the allocator's.
+     */
+    static int exitCode(List<ReplayResult> results, PrintWriter err) {
+        results.stream().filter(ReplayResult::outOfMemory).forEach(r ->
+                err.println("alloclab: %s on %s: %s".formatted(r.allocator(), r.trace(), r.error())));
+        err.flush();
+        if (results.stream().anyMatch(r -> !r.valid() && !r.outOfMemory())) {
+            return AlloclabCommand.EXIT_ALLOCATOR_ERROR;
+        }
+        return results.stream().anyMatch(ReplayResult::outOfMemory) ? AlloclabCommand.EXIT_OUT_OF_MEMORY : 0;
     }
 
     /** A file if one exists at that path, else a bundled trace of that name. */

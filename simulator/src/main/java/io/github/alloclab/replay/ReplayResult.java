@@ -10,7 +10,8 @@ import io.github.alloclab.metrics.SearchSteps;
  * @param trace                 the trace's file name
  * @param allocator             the allocator's registry name
  * @param valid                 whether every check passed
- * @param error                 the first failure, naming the trace line, or {@code null} when valid
+ * @param error                 the first failure, naming the trace line, or {@code null} when valid; see
+ *                              {@link #outOfMemory()}
  * @param ops                   operations in the trace
  * @param opsPerSecond          throughput of the fastest timed run, without checks; 0 when not timed or invalid
  * @param peakPayloadBytes      the most payload bytes live at once
@@ -36,4 +37,16 @@ public record ReplayResult(String trace, String allocator, boolean valid, String
                            double utilization, double referenceOpsPerSecond, Double performanceIndex,
                            Fragmentation fragmentation, ByteLadder bytes, SearchSteps searchSteps,
                            long pageFaults, long leakedBlocks, long leakedBytes, long traceWarnings) {
+
+    /**
+     * How {@link #error} begins when a {@code malloc}, {@code calloc} or {@code realloc} of the trace returned
+     * {@code NULL} because the memory source reached its limit: {@code out of memory at line 5: malloc(4096) of
+     * id 0 returned NULL}.
+     */
+    public static final String OUT_OF_MEMORY_AT_LINE = "out of memory at line ";
+
+    /** {@return whether the replay stopped because the allocator ran out of memory (it returned {@code NULL})} */
+    public boolean outOfMemory() {
+        return error != null && error.startsWith(OUT_OF_MEMORY_AT_LINE);
+    }
 }

@@ -254,7 +254,16 @@ public final class Replayer {
     /** An allocator error found on a trace line. */
     private static final class Failure extends RuntimeException {
         Failure(long line, String message) {
-            super("line " + line + ": " + message, null, false, false);
+            this("line " + line + ": " + message);
+        }
+
+        private Failure(String message) {
+            super(message, null, false, false);
+        }
+
+        /** The allocator returned {@code NULL}: the memory source hit its limit, which is no allocator error. */
+        static Failure outOfMemory(long line, String call) {
+            return new Failure(ReplayResult.OUT_OF_MEMORY_AT_LINE + line + ": " + call + " returned NULL");
         }
     }
 
@@ -438,7 +447,7 @@ public final class Replayer {
                 throw new Failure(op.line(), text + " failed: " + e.getMessage());
             }
             if (address == 0 && op.kind() != TraceOp.Kind.FREE) {
-                throw new Failure(op.line(), "out of memory: " + text + " returned NULL");
+                throw Failure.outOfMemory(op.line(), text);
             }
             return address;
         }

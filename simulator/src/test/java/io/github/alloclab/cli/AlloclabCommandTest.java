@@ -5,7 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.alloclab.replay.ReplayResult;
 import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -70,11 +73,63 @@ class AlloclabCommandTest {
     }
 
     @Test
-    void anAllocatorErrorExitsWithOne() throws IOException {
+    void outOfMemoryIsOneLineOnStderrAndExitFour() throws IOException {
         Path trace = Files.writeString(dir.resolve("huge.rep"), "0\n1\n1\n1\na 0 1099511627776\n");
-        CliRun r = run("replay", "--no-timing", trace.toString());
-        assertThat(r.exit()).isEqualTo(1);
-        assertThat(r.out()).contains("NO", "line 5: out of memory");
+        CliRun r = run("replay", "--no-timing", "-a", "firstfit", trace.toString());
+        assertThat(r.exit()).isEqualTo(AlloclabCommand.EXIT_OUT_OF_MEMORY).isEqualTo(4);
+        assertThat(r.err()).isEqualTo("alloclab: firstfit on huge.rep: out of memory at line 5: "
+                + "malloc(1099511627776) of id 0 returned NULL" + System.lineSeparator());
+        assertThat(r.out()).contains("NO", "out of memory at line 5");
+    }
+
+    /** 40 blocks of 10,000 bytes fit the default 1 GiB, not a 256 KiB heap with a 128 KiB mmap area. */
+    @ParameterizedTest
+    @ValueSource(strings = {"firstfit flat", "malloc flat", "malloc simulated", "buddy simulated", "slab flat",
+            "zone flat", "page simulated"})
+    void heapAndMmapLimitsMakeMallocFailAtTheTraceLine(String allocatorAndMemory) throws IOException {
+        String[] a = allocatorAndMemory.split(" ");
+        StringBuilder rep = new StringBuilder("0\n40\n40\n1\n");
+        for (int id = 0; id < 40; id++) {
+            rep.append("a ").append(id).append(" 10000\n");
+        }
+        Path trace = Files.writeString(dir.resolve("forty.rep"), rep);
+        assertThat(run("replay", "--no-timing", "-a", a[0], "--memory", a[1], trace.toString()).exit()).isZero();
+
+        CliRun r = run("replay", "--no-timing", "-a", a[0], "--memory", a[1], "--heap-limit", "256K",
+                "--mmap-limit", "128K", trace.toString());
+        assertThat(r.exit()).as(r.err()).isEqualTo(4);
+        assertThat(r.err().lines()).hasSize(1);
+        assertThat(r.err()).matches("alloclab: %s on forty\\.rep: out of memory at line \\d+: malloc\\(10000\\) of id \\d+ returned NULL\\R"
+                .formatted(a[0].replace(".", "\\.")));
+        int line = Integer.parseInt(r.err().replaceAll("(?s).*at line (\\d+):.*", "$1"));
+        assertThat(line).as("the line of a malloc past the limits").isBetween(6, 44);
+        assertThat(r.err()).doesNotContain("Exception", "\tat ");
+    }
+
+    @Test
+    void anAllocatorErrorOutranksOutOfMemory() {
+        StringWriter err = new StringWriter();
+        var overlap = result("a.rep", "line 7: id 2's payload [0x10, 0x20) overlaps id 1's [0x10, 0x20)");
+        var full = result("b.rep", "out of memory at line 9: malloc(10000) of id 3 returned NULL");
+        assertThat(ReplayCommand.exitCode(List.of(overlap, full), new PrintWriter(err))).isEqualTo(1);
+        assertThat(err.toString()).isEqualTo("alloclab: firstfit on b.rep: out of memory at line 9: malloc(10000) "
+                + "of id 3 returned NULL" + System.lineSeparator());
+        assertThat(ReplayCommand.exitCode(List.of(full), new PrintWriter(new StringWriter()))).isEqualTo(4);
+        assertThat(ReplayCommand.exitCode(List.of(result("c.rep", null)), new PrintWriter(new StringWriter())))
+                .isZero();
+    }
+
+    private static ReplayResult result(String trace, String error) {
+        return new ReplayResult(trace, "firstfit", error == null, error, 1, 0, 0, 0, 0, 0, null, null, null, null,
+                0, 0, 0, 0);
+    }
+
+    @Test
+    void aLimitThatIsNotAPageMultipleIsBadInput() {
+        CliRun r = run("replay", "--no-timing", "-a", "firstfit", "--heap-limit", "1000", "find_doc_gz.rep");
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.err().lines()).hasSize(1);
+        assertThat(r.err()).startsWith("alloclab: ").contains("multiples of the page size").doesNotContain("\tat ");
     }
 
     @ParameterizedTest

@@ -87,7 +87,8 @@ class ReplayerTest {
         TraceSource huge = inline("huge.rep", "0\n1\n1\n1\na 0 1099511627776\n");
         ReplayResult r = CHECKS_ONLY.replay(huge, "firstfit", () -> AllocatorRegistry.standard().create("firstfit"));
         assertThat(r.valid()).isFalse();
-        assertThat(r.error()).isEqualTo("line 5: out of memory: malloc(1099511627776) of id 0 returned NULL");
+        assertThat(r.outOfMemory()).isTrue();
+        assertThat(r.error()).isEqualTo("out of memory at line 5: malloc(1099511627776) of id 0 returned NULL");
     }
 
     @Test
