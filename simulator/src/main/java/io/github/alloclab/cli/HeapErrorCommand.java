@@ -163,7 +163,7 @@ final class HeapErrorCommand implements Callable<Integer> {
         Columns.Col<List<String>>[] array = cols.toArray(Columns.Col[]::new);
         out.println(new Columns<>(array).ascii(rows));
         if (!notes.isEmpty()) {
-            out.println("undetected trials that did not end quietly, and detections of another kind:");
+            out.println("undetected trials that crashed the simulated process (SIGSEGV, out of the trials of the cell):");
             notes.forEach(out::println);
         }
         out.flush();
@@ -174,12 +174,9 @@ final class HeapErrorCommand implements Callable<Integer> {
         return k.name().toLowerCase(Locale.ROOT).replace('_', '-');
     }
 
-    /** The trials that crashed, broke, or were caught as another kind, if any. */
+    /** The trials that crashed the simulated process or broke the allocator, if any. */
     private static String note(DetectionMatrix.Tally t) {
         List<String> parts = new ArrayList<>();
-        if (t.count(DetectionMatrix.Outcome.CAUGHT_OTHER_KIND) > 0) {
-            parts.add(t.count(DetectionMatrix.Outcome.CAUGHT_OTHER_KIND) + " caught as another kind");
-        }
         if (t.count(DetectionMatrix.Outcome.FAULT) > 0) {
             parts.add(t.count(DetectionMatrix.Outcome.FAULT) + " SIGSEGV");
         }
