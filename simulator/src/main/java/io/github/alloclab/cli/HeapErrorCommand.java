@@ -36,7 +36,8 @@ import picocli.CommandLine.Spec;
                 "  interior        free a pointer into the middle of a block",
                 "The default allocator, firstfit.checked, guards every payload with 0xcc red zones and",
                 "poisons freed payloads with 0x6b; try -a firstfit to see what an unchecked heap misses."},
-        footer = {"", "Example: alloclab heaperror overflow -a firstfit"})
+        footer = {"", "Example: alloclab heaperror overflow -a firstfit",
+                "         alloclab heaperror --matrix     (every kind on every allocator: detection rates)"})
 final class HeapErrorCommand implements Callable<Integer> {
 
     enum Kind { DOUBLE_FREE, OVERFLOW, UNDERFLOW, USE_AFTER_FREE, INVALID, INTERIOR }
@@ -50,7 +51,7 @@ final class HeapErrorCommand implements Callable<Integer> {
             "registry over seeded random trials, and print the detection rates (%)."})
     boolean matrix;
 
-    @Option(names = "--trials", paramLabel = "N", defaultValue = "100",
+    @Option(names = "--trials", paramLabel = "N", defaultValue = "50",
             description = "With --matrix: trials per allocator and kind (default: ${DEFAULT-VALUE}).")
     int trials;
 
