@@ -91,19 +91,26 @@ final class DetectionMatrix {
 
     /** {@return the tally of {@code trials} trials of {@code kind} on {@code allocator}, seeded from {@code seed}} */
     static Tally run(AllocatorRegistry registry, String allocator, Kind kind, int trials, long seed) {
+        return run(registry, allocator, Map.of(), kind, trials, seed);
+    }
+
+    /** {@return the tally of {@code trials} trials of {@code kind} on {@code allocator} with {@code settings}} */
+    static Tally run(AllocatorRegistry registry, String allocator, Map<String, String> settings, Kind kind,
+            int trials, long seed) {
         Tally tally = new Tally(trials);
         for (int i = 0; i < trials; i++) {
             // One seed per trial, the same for every allocator: each allocator sees the same programs.
             long trialSeed = new SplittableRandom(seed * 31 + i * 7919L + kind.ordinal()).nextLong();
-            tally.counts()[trial(registry, allocator, kind, trialSeed).ordinal()]++;
+            tally.counts()[trial(registry, allocator, settings, kind, trialSeed).ordinal()]++;
         }
         return tally;
     }
 
     /** {@return what one trial of {@code kind} on a fresh {@code allocator} ended with} */
-    static Outcome trial(AllocatorRegistry registry, String allocator, Kind kind, long seed) {
+    static Outcome trial(AllocatorRegistry registry, String allocator, Map<String, String> settings, Kind kind,
+            long seed) {
         SplittableRandom random = new SplittableRandom(seed);
-        try (Allocator heap = registry.create(allocator, new SimulatedMemorySource(), Map.of())) {
+        try (Allocator heap = registry.create(allocator, new SimulatedMemorySource(), settings)) {
             int count = 2 + random.nextInt(7);
             long[] payloads = new long[count];
             long[] sizes = new long[count];

@@ -7,6 +7,7 @@ import io.github.alloclab.cli.DetectionMatrix.Tally;
 import io.github.alloclab.cli.HeapErrorCommand.Kind;
 import io.github.alloclab.registry.AllocatorRegistry;
 import java.util.EnumSet;
+import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -41,6 +42,16 @@ class DetectionMatrixTest {
         }
     }
 
+    /** {@code checked=true} is a first-fit setting: every first-fit variant can run in checked mode. */
+    @ParameterizedTest
+    @MethodSource("firstFitVariants")
+    void everyFirstFitVariantInCheckedModeDetectsEveryTrial(String allocator) {
+        for (Kind kind : Kind.values()) {
+            Tally t = DetectionMatrix.run(REGISTRY, allocator, Map.of("checked", "true"), kind, 50, SEED);
+            assertThat(t.detected()).as("%s checked=true %s: detected of 50", allocator, kind).isEqualTo(50);
+        }
+    }
+
     @ParameterizedTest
     @MethodSource("allocators")
     void everyAllocatorFailsOnlyWithTheTypedErrorOrAFault(String allocator) {
@@ -52,6 +63,10 @@ class DetectionMatrixTest {
                 assertThat(t.detected()).as("%s %s: detected of 30", allocator, kind).isEqualTo(30);
             }
         }
+    }
+
+    static Stream<String> firstFitVariants() {
+        return REGISTRY.names().stream().filter(name -> name.startsWith("firstfit") && !name.equals(CHECKED));
     }
 
     static Stream<String> allocators() {
