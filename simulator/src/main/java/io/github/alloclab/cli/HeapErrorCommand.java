@@ -164,7 +164,7 @@ final class HeapErrorCommand implements Callable<Integer> {
         Columns.Col<List<String>>[] array = cols.toArray(Columns.Col[]::new);
         out.println(new Columns<>(array).ascii(rows));
         if (!notes.isEmpty()) {
-            out.println("undetected trials that crashed the simulated process (SIGSEGV, out of the trials of the cell):");
+            out.println("trials that crashed instead of being detected (out of each cell's trials):");
             notes.forEach(out::println);
         }
         out.flush();
