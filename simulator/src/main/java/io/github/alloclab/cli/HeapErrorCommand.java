@@ -36,15 +36,28 @@ import picocli.CommandLine.Spec;
                 "  interior        free a pointer into the middle of a block",
                 "The default allocator, firstfit.checked, guards every payload with 0xcc red zones and",
                 "poisons freed payloads with 0x6b; try -a firstfit to see what an unchecked heap misses."},
-        footer = {"", "Example: alloclab heaperror overflow -a firstfit"})
+        footer = {"", "Example: alloclab heaperror overflow -a firstfit",
+                "         alloclab heaperror --matrix     (every kind on every allocator: detection rates)"})
 final class HeapErrorCommand implements Callable<Integer> {
 
     enum Kind { DOUBLE_FREE, OVERFLOW, UNDERFLOW, USE_AFTER_FREE, INVALID, INTERIOR }
 
     private static final String KINDS = "double-free, overflow, underflow, use-after-free, invalid, interior";
 
-    @Parameters(index = "0", paramLabel = "KIND", description = "One of: " + KINDS + ".")
+    @Parameters(index = "0", arity = "0..1", paramLabel = "KIND", description = "One of: " + KINDS + ".")
     String kind;
+
+    @Option(names = "--matrix", description = {"Instead of one mistake, run every kind on every allocator of the",
+            "registry over seeded random trials, and print the detection rates (%)."})
+    boolean matrix;
+
+    @Option(names = "--trials", paramLabel = "N", defaultValue = "50",
+            description = "With --matrix: trials per allocator and kind (default: ${DEFAULT-VALUE}).")
+    int trials;
+
+    @Option(names = "--seed", paramLabel = "SEED", defaultValue = "1",
+            description = "With --matrix: the seed of the trials (default: ${DEFAULT-VALUE}).")
+    long seed;
 
     @Option(names = {"-a", "--allocator"}, paramLabel = "NAME", defaultValue = "firstfit.checked",
             description = "The allocator (default: ${DEFAULT-VALUE}).")
@@ -63,6 +76,15 @@ final class HeapErrorCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (matrix) {
+            if (kind != null) {
+                throw new IllegalArgumentException("--matrix runs every heap error; give no KIND");
+            }
+            return matrix();
+        }
+        if (kind == null) {
+            throw new IllegalArgumentException("missing heap error; heap errors: " + KINDS);
+        }
         Kind demo;
         try {
             demo = Kind.valueOf(kind.toUpperCase(Locale.ROOT).replace('-', '_'));
@@ -107,6 +129,62 @@ final class HeapErrorCommand implements Callable<Integer> {
         }
         out.flush();
         return 0;
+    }
+
+    /** The detection matrix: a row per registry allocator, a column per kind, the rate of detected trials. */
+    private int matrix() {
+        if (trials < 1) {
+            throw new IllegalArgumentException("--trials must be at least 1, not " + trials);
+        }
+        AllocatorRegistry registry = AllocatorRegistry.standard();
+        PrintWriter out = spec.commandLine().getOut();
+        out.printf("detection rate (%%) of each heap error, %d seeded trials per cell (seed %d)%n", trials, seed);
+        List<String> names = registry.names();
+        List<List<String>> rows = new ArrayList<>();
+        List<String> notes = new ArrayList<>();
+        for (String name : names) {
+            List<String> row = new ArrayList<>(List.of(name));
+            for (Kind k : Kind.values()) {
+                DetectionMatrix.Tally t = DetectionMatrix.run(registry, name, k, trials, seed);
+                row.add(t.percent());
+                String note = note(t);
+                if (!note.isEmpty()) {
+                    notes.add("  %s %s: %s".formatted(name, display(k), note));
+                }
+            }
+            rows.add(row);
+        }
+        List<Columns.Col<List<String>>> cols = new ArrayList<>();
+        cols.add(Columns.left("allocator", r -> r.get(0)));
+        for (Kind k : Kind.values()) {
+            int column = k.ordinal() + 1;
+            cols.add(Columns.right(display(k), r -> r.get(column)));
+        }
+        @SuppressWarnings("unchecked")
+        Columns.Col<List<String>>[] array = cols.toArray(Columns.Col[]::new);
+        out.println(new Columns<>(array).ascii(rows));
+        if (!notes.isEmpty()) {
+            out.println("trials that crashed instead of being detected (out of each cell's trials):");
+            notes.forEach(out::println);
+        }
+        out.flush();
+        return 0;
+    }
+
+    private static String display(Kind k) {
+        return k.name().toLowerCase(Locale.ROOT).replace('_', '-');
+    }
+
+    /** The trials that crashed the simulated process or broke the allocator, if any. */
+    private static String note(DetectionMatrix.Tally t) {
+        List<String> parts = new ArrayList<>();
+        if (t.count(DetectionMatrix.Outcome.FAULT) > 0) {
+            parts.add(t.count(DetectionMatrix.Outcome.FAULT) + " SIGSEGV");
+        }
+        if (t.count(DetectionMatrix.Outcome.BROKEN) > 0) {
+            parts.add(t.count(DetectionMatrix.Outcome.BROKEN) + " other exception");
+        }
+        return String.join(", ", parts);
     }
 
     private void run(Kind demo, Allocator heap) {

@@ -48,4 +48,23 @@ class HeapErrorCommandTest {
         assertThat(r.exit()).isEqualTo(AlloclabCommand.EXIT_USAGE);
         assertThat(r.err()).startsWith("alloclab: unknown heap error 'leak'; heap errors: double-free,");
     }
+
+    @Test
+    void theMatrixTakesNoKindAndAKindIsNeededWithoutIt() {
+        CliRun both = run("heaperror", "overflow", "--matrix");
+        assertThat(both.exit()).isEqualTo(AlloclabCommand.EXIT_USAGE);
+        assertThat(both.err()).startsWith("alloclab: --matrix runs every heap error; give no KIND");
+        CliRun none = run("heaperror");
+        assertThat(none.exit()).isEqualTo(AlloclabCommand.EXIT_USAGE);
+        assertThat(none.err()).startsWith("alloclab: missing heap error; heap errors: double-free,");
+    }
+
+    @Test
+    void theMatrixHasARowPerAllocatorAndAColumnPerKind() {
+        CliRun r = run("heaperror", "--matrix", "--trials", "2");
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(r.out()).contains("2 seeded trials per cell",
+                "| allocator                       | double-free | overflow | underflow | use-after-free | invalid | interior |")
+                .containsPattern("\\| firstfit\\.checked +\\| +100\\.0 \\| +100\\.0 \\| +100\\.0 \\| +100\\.0 \\| +100\\.0 \\| +100\\.0 \\|");
+    }
 }
