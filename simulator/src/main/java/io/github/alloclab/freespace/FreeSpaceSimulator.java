@@ -115,7 +115,15 @@ public final class FreeSpaceSimulator implements AutoCloseable {
         }
         for (String op : options.allocList().split(",", -1)) {
             if (!op.isEmpty() && (op.charAt(0) == '+' || op.charAt(0) == '-')) {
-                listedNumber(op, op.charAt(0));
+                BigInteger value;
+                try {
+                    value = PythonInt.parse(listedText(op, op.charAt(0)), 10);
+                } catch (NumberFormatException e) {
+                    continue; // malloc.py's own ValueError, after the echo and the operations before it
+                }
+                if (value.bitLength() > 63) {
+                    listedNumber(op, op.charAt(0));
+                }
             }
         }
     }
@@ -364,14 +372,19 @@ public final class FreeSpaceSimulator implements AutoCloseable {
 
     /** {@return what malloc.py's {@code int(op.split(sign)[1])} reads} */
     private static long listedNumber(String op, char sign) {
-        int end = op.indexOf(sign, 1);
-        String text = op.substring(1, end < 0 ? op.length() : end);
+        String text = listedText(op, sign);
         try {
             return PythonInt.parse(text, 10).longValueExact();
         } catch (NumberFormatException | ArithmeticException e) {
             throw new FreeSpaceException("allocList operation '%s': invalid literal for int() with base 10: '%s'"
                     .formatted(op, text));
         }
+    }
+
+    /** {@return the text malloc.py's {@code op.split(sign)[1]} gives to {@code int()}} */
+    private static String listedText(String op, char sign) {
+        int end = op.indexOf(sign, 1);
+        return op.substring(1, end < 0 ? op.length() : end);
     }
 
     private void drawIfAsked(PrintWriter out) {
