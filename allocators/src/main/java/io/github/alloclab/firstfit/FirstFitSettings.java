@@ -42,6 +42,8 @@ public record FirstFitSettings(FreeIndex index, Fit fit, ListOrder order, Coales
 
     private static final long MAX_HEADER = 4096;
     private static final long MAX_ALIGNMENT = 4096;
+    /** A red zone larger than a page guards nothing more; the bound keeps 2 R + payload from overflowing a long. */
+    private static final long MAX_RED_ZONE = 4096;
 
     public FirstFitSettings {
         if (index == null || fit == null || order == null || coalescing == null) {
@@ -59,6 +61,9 @@ public record FirstFitSettings(FreeIndex index, Fit fit, ListOrder order, Coales
         }
         if (trimThreshold < 0 || mmapThreshold < 0 || redZoneBytes < 0) {
             throw new IllegalArgumentException("trimThreshold, mmapThreshold and redZoneBytes must not be negative");
+        }
+        if (redZoneBytes > MAX_RED_ZONE) {
+            throw new IllegalArgumentException("redZoneBytes must be from 0 to 4096: " + redZoneBytes);
         }
         if (heapBytes < 0 || heapBytes % alignment != 0
                 || (heapBytes > 0 && heapBytes < FirstFitLayout.minBlock(headerBytes, alignment))) {

@@ -1,5 +1,6 @@
 package io.github.alloclab.cli;
 
+import io.github.alloclab.files.OutputFiles;
 import io.github.alloclab.generate.GeneratorKind;
 import io.github.alloclab.generate.GeneratorSettings;
 import io.github.alloclab.generate.HistogramRow;
@@ -95,6 +96,7 @@ final class GenerateCommand implements Callable<Integer> {
 
     /** Writes under a temporary name first, so a failure leaves no half-written trace. */
     private TraceProfile write(GeneratorSettings settings) {
+        OutputFiles.checkWritable(out);
         Path temporary = null;
         try {
             temporary = Files.createTempFile(out.toAbsolutePath().getParent(), "." + out.getFileName(), ".part");

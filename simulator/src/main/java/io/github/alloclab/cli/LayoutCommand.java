@@ -2,6 +2,8 @@ package io.github.alloclab.cli;
 
 import io.github.alloclab.elf.ElfFile;
 import io.github.alloclab.elf.SizeReport;
+import io.github.alloclab.files.InputFiles;
+import io.github.alloclab.layout.DeclarationException;
 import io.github.alloclab.layout.DeclaredProgram;
 import io.github.alloclab.layout.LayoutView;
 import io.github.alloclab.layout.SyntheticElf;
@@ -10,7 +12,6 @@ import io.github.alloclab.process.SimulatedProcess;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -68,8 +69,12 @@ final class LayoutCommand implements Callable<Integer> {
             if (file != null) {
                 throw new IllegalArgumentException("give either an executable or --declare, not both");
             }
-            String source = new String(ProcessMixin.read(declare), StandardCharsets.UTF_8);
-            DeclaredProgram program = DeclaredProgram.parse(source, i386 ? Abi.I386 : Abi.X86_64);
+            DeclaredProgram program;
+            try {
+                program = DeclaredProgram.parse(InputFiles.readText(declare), i386 ? Abi.I386 : Abi.X86_64);
+            } catch (DeclarationException e) {
+                throw new IllegalArgumentException(declare + ":" + e.line() + ": " + e.problem(), e);
+            }
             byte[] image = SyntheticElf.write(program, !noPie);
             String name = declare.getFileName().toString().replaceFirst("\\.[^.]*$", "");
             if (emit != null) {

@@ -1,12 +1,11 @@
 package io.github.alloclab.cli;
 
 import io.github.alloclab.elf.ElfFile;
+import io.github.alloclab.files.InputFiles;
 import io.github.alloclab.memory.MappedFile;
 import io.github.alloclab.process.ElfLoader;
 import io.github.alloclab.process.ProcessOptions;
 import io.github.alloclab.process.SimulatedProcess;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -41,9 +40,6 @@ final class ProcessMixin {
 
     /** Loads {@code file} as {@code execve} would, then moves the break. */
     SimulatedProcess start(Path file, List<String> args) {
-        if (!Files.isRegularFile(file)) {
-            throw new IllegalArgumentException("no such file: " + file);
-        }
         SimulatedProcess process = ElfLoader.load(file, options(file, args));
         return grow(process);
     }
@@ -66,12 +62,6 @@ final class ProcessMixin {
 
     /** {@return the bytes of a file, with a clear error if it cannot be read} */
     static byte[] read(Path file) {
-        try {
-            return Files.readAllBytes(file);
-        } catch (java.nio.file.NoSuchFileException e) {
-            throw new IllegalArgumentException("no such file: " + file);
-        } catch (java.io.IOException e) {
-            throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
-        }
+        return InputFiles.readAllBytes(file);
     }
 }

@@ -81,6 +81,9 @@ final class ReportCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--max-rows must be at least 2, not " + maxRows);
         }
         checkWritable(output);
+        if (pngDir != null) {
+            checkPngDirectory(pngDir);
+        }
         List<PreparedTrace> prepared = traces.stream()
                 .map(t -> new PreparedTrace(ReplayCommand.source(t).withFormat(traceFormat))).toList();
         long total = prepared.stream().mapToLong(p -> p.profile().ops()).sum() * names.size();
@@ -116,15 +119,26 @@ final class ReportCommand implements Callable<Integer> {
         Path absolute = output.toAbsolutePath();
         Path dir = absolute.getParent();
         if (Files.isDirectory(absolute)) {
-            throw new UncheckedIOException(new IOException(output + ": is a directory; name the HTML file to write"));
+            throw unwritable(output + ": is a directory; name the HTML file to write");
         }
         if (dir == null || !Files.isDirectory(dir)) {
-            throw new UncheckedIOException(new IOException(output + ": cannot write the report (no such directory: "
-                    + dir + ")"));
+            throw unwritable(output + ": cannot write the report (no such directory: " + dir + ")");
         }
         if (!Files.isWritable(dir) || Files.exists(absolute) && !Files.isWritable(absolute)) {
-            throw new UncheckedIOException(new IOException(output + ": cannot write the report (permission denied)"));
+            throw unwritable(output + ": cannot write the report (permission denied)");
         }
+    }
+
+    /** Fails early, before the report is written, when the PNG directory cannot be made. */
+    private static void checkPngDirectory(Path pngDir) {
+        if (Files.exists(pngDir) && !Files.isDirectory(pngDir)) {
+            throw unwritable(pngDir + ": cannot make the PNG directory (a file is in the way)");
+        }
+    }
+
+    // UncheckedIOException(cause) alone would take the cause's toString, "java.io.IOException: ...", as its message.
+    private static UncheckedIOException unwritable(String message) {
+        return new UncheckedIOException(message, new IOException(message));
     }
 
     private static String reason(IOException e) {

@@ -1,5 +1,6 @@
 package io.github.alloclab.cli;
 
+import io.github.alloclab.files.InputFiles;
 import io.github.alloclab.stack.Convention;
 import io.github.alloclab.stack.StackJson;
 import io.github.alloclab.stack.StackRun;
@@ -9,10 +10,7 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.PrintWriter;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -97,14 +95,7 @@ final class StackCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(), "--step works with --format text only");
         }
         quiz.requireText(format == Format.text, format.name());
-        String text;
-        try {
-            text = Files.readString(source, StandardCharsets.UTF_8);
-        } catch (NoSuchFileException e) {
-            throw new UncheckedIOException("no such file: " + source, e);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + source + ": " + e.getMessage(), e);
-        }
+        String text = InputFiles.readText(source);
         StackRun run = StackSimulator.run(source.toString(), text,
                 new StackSimulator.Options(convention, stackLimit, maxSteps, shownSteps, shownFrames));
         var out = quiz.mask(spec.commandLine().getOut(), ANSWERS);

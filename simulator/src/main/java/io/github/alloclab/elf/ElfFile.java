@@ -1,10 +1,9 @@
 package io.github.alloclab.elf;
 
-import java.io.IOException;
+import io.github.alloclab.files.InputFiles;
 import java.io.UncheckedIOException;
 import java.lang.foreign.MemorySegment;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -54,13 +53,7 @@ public final class ElfFile {
      * @throws UncheckedIOException if it cannot be read
      */
     public static ElfFile read(Path path) {
-        byte[] data;
-        try {
-            data = Files.readAllBytes(path);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + path + ": " + e.getMessage(), e);
-        }
-        return parse(path.toString(), data);
+        return parse(path.toString(), InputFiles.readAllBytes(path));
     }
 
     /**

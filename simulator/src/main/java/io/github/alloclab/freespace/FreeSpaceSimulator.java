@@ -84,6 +84,7 @@ public final class FreeSpaceSimulator implements AutoCloseable {
         this.base = bounded("baseAddr", options.baseAddr(), -(1L << 62), 1L << 62);
         this.header = bounded("headerSize", options.headerSize(), 0, MAX_HEAP);
         this.align = bounded("alignment", options.alignment(), -1, MAX_HEAP);
+        checkNumbersFit(options);
         FirstFitSettings settings = FirstFitSettings.DEFAULTS
                 .withOrder(order(options.listOrder()))
                 .withFit(Fit.valueOf(options.policy()))
@@ -96,6 +97,35 @@ public final class FreeSpaceSimulator implements AutoCloseable {
                 .withHeapLimit((heapUnits * UNIT + 2 * PAGE) & -PAGE)
                 .withMmapLimit(0);
         this.heap = new FirstFitAllocator("freelist", new FlatMemorySource(memory), settings);
+    }
+
+    /**
+     * Checks, before anything is printed, the numbers that fit malloc.py's unbounded ints but not alloclab's
+     * longs, so that such a number is one line on stderr rather than the options' echo and then an error.
+     * What malloc.py itself rejects (percentAlloc <= 0, a bad operand) it rejects after the echo, as here.
+     */
+    private static void checkNumbersFit(FreeSpaceOptions options) {
+        if (options.allocList().isEmpty()) {
+            if (options.percentAlloc().signum() > 0) {
+                bounded("percentAlloc", options.percentAlloc(), 1, Integer.MAX_VALUE);
+            }
+            bounded("range", options.range(), -(1L << 40), 1L << 40);
+            bounded("numOps", options.numOps(), Long.MIN_VALUE, Long.MAX_VALUE);
+            return;
+        }
+        for (String op : options.allocList().split(",", -1)) {
+            if (!op.isEmpty() && (op.charAt(0) == '+' || op.charAt(0) == '-')) {
+                BigInteger value;
+                try {
+                    value = PythonInt.parse(listedText(op, op.charAt(0)), 10);
+                } catch (NumberFormatException e) {
+                    continue; // malloc.py's own ValueError, after the echo and the operations before it
+                }
+                if (value.bitLength() > 63) {
+                    listedNumber(op, op.charAt(0));
+                }
+            }
+        }
     }
 
     private static long bounded(String name, BigInteger value, long min, long max) {
@@ -342,14 +372,19 @@ public final class FreeSpaceSimulator implements AutoCloseable {
 
     /** {@return what malloc.py's {@code int(op.split(sign)[1])} reads} */
     private static long listedNumber(String op, char sign) {
-        int end = op.indexOf(sign, 1);
-        String text = op.substring(1, end < 0 ? op.length() : end);
+        String text = listedText(op, sign);
         try {
             return PythonInt.parse(text, 10).longValueExact();
         } catch (NumberFormatException | ArithmeticException e) {
             throw new FreeSpaceException("allocList operation '%s': invalid literal for int() with base 10: '%s'"
                     .formatted(op, text));
         }
+    }
+
+    /** {@return the text malloc.py's {@code op.split(sign)[1]} gives to {@code int()}} */
+    private static String listedText(String op, char sign) {
+        int end = op.indexOf(sign, 1);
+        return op.substring(1, end < 0 ? op.length() : end);
     }
 
     private void drawIfAsked(PrintWriter out) {

@@ -1,10 +1,6 @@
 package io.github.alloclab.generate;
 
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
+import io.github.alloclab.files.InputFiles;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -45,13 +41,10 @@ public record HistogramRow(long minSize, long maxSize, double weight, double mea
      * Reads a table file.
      *
      * @throws IllegalArgumentException naming the file and line of the first malformed row, or if it has none
+     * @throws java.io.UncheckedIOException naming the file, if it cannot be read or is not UTF-8 text
      */
     public static List<HistogramRow> read(Path file) {
-        try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            return parse(file.getFileName().toString(), in.lines().toList());
-        } catch (IOException e) {
-            throw new UncheckedIOException(file + ": " + e.getMessage(), e);
-        }
+        return parse(file.getFileName().toString(), InputFiles.readText(file).lines().toList());
     }
 
     /** Parses the lines of a table; {@code name} is for errors. */

@@ -6,10 +6,17 @@ public final class DeclarationException extends IllegalArgumentException {
     private static final long serialVersionUID = 1L;
 
     private final int line;
+    private final String problem;
 
     public DeclarationException(int line, String problem) {
         super("line %d: %s".formatted(line, problem));
         this.line = line;
+        this.problem = problem;
+    }
+
+    /** {@return what is wrong with the line, without the line number} */
+    public String problem() {
+        return problem;
     }
 
     /** {@return the line at fault, from 1} */

@@ -1,5 +1,6 @@
 package io.github.alloclab.trace;
 
+import io.github.alloclab.files.OutputFiles;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.OutputStreamWriter;
@@ -44,6 +45,7 @@ public final class TraceConverter {
      * a failed conversion leaves no half-written trace.
      */
     public static TraceProfile convert(TraceSource source, TraceFormat format, Path target) {
+        OutputFiles.checkWritable(target);
         Path dir = target.toAbsolutePath().getParent();
         Path temporary = null;
         try {
