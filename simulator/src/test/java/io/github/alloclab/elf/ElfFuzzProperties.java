@@ -30,7 +30,7 @@ import org.quicktheories.core.Gen;
  */
 class ElfFuzzProperties {
 
-    private static final ProcessOptions SMALL = new ProcessOptions(List.of("./fuzz"), List.of(), 256 * 1024,
+    static final ProcessOptions SMALL = new ProcessOptions(List.of("./fuzz"), List.of(), 256 * 1024,
             1 << 20, 1 << 20, java.util.OptionalLong.empty());
     private static final List<String> SMALL_BINARIES = List.of("pie64", "nopie64", "nosep64", "norelro64", "pie32",
             "nopie32");
@@ -54,7 +54,7 @@ class ElfFuzzProperties {
                         position % 97 == 0));
     }
 
-    private static byte[] mutate(byte[] bytes, List<Mutation> mutations) {
+    static byte[] mutate(byte[] bytes, List<Mutation> mutations) {
         ElfFile elf = ElfFile.parse("golden", bytes);
         for (Mutation m : mutations) {
             long base = switch (m.region()) {
