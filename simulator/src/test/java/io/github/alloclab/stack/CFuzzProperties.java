@@ -54,7 +54,7 @@ class CFuzzProperties {
 
     @Test
     void mutatedProgramsGetOnlyTheTypedErrors() {
-        qt().withFixedSeed(Fuzz.seed(0xC0DE)).withExamples(Fuzz.examples(2000)).withShrinkCycles(300)
+        qt().withFixedSeed(Fuzz.seed(0xC0DE)).withExamples(Fuzz.examples(1000)).withShrinkCycles(300)
                 .forAll(integers().between(0, SAMPLES.size() - 1), integers().between(0, 1), Fuzz.editLists(5))
                 .checkAssert((which, convention, edits) -> exercise(Fuzz.mutate(SAMPLES.get(which), edits),
                         Convention.values()[convention]));
@@ -62,7 +62,7 @@ class CFuzzProperties {
 
     @Test
     void randomTextGetsOnlyTheTypedErrors() {
-        qt().withFixedSeed(Fuzz.seed(0xC7E7)).withExamples(Fuzz.examples(2000))
+        qt().withFixedSeed(Fuzz.seed(0xC7E7)).withExamples(Fuzz.examples(1000))
                 .forAll(Fuzz.randomText("int main(void){return x=1+2*3;}long char*&[]/%-<>!=,'\"\\ab09#\n", 120),
                         integers().between(0, 1))
                 .checkAssert((text, convention) -> exercise(text, Convention.values()[convention]));

@@ -32,7 +32,7 @@ public final class Fuzz {
     public static final Duration DEADLINE = Duration.ofSeconds(Long.getLong("alloclab.fuzz.deadline.seconds", 5));
 
     /** Numbers that break parsers: zero, negatives, the edges of int and long, and past them. */
-    public static final List<String> EDGE_NUMBERS = List.of("0", "-1", "1", "-0", "2147483647", "2147483648",
+    public static final List<String> EDGE_NUMBERS = List.of("0", "-1", "1", "-0", "1000000000", "2147483646", "2147483647", "2147483648",
             "4294967295", "4294967296", "9223372036854775807", "9223372036854775808", "-9223372036854775808",
             "-9223372036854775809", "18446744073709551615", "18446744073709551616", "99999999999999999999999999",
             "0x0", "0xffffffffffffffff", "0x10000000000000000", "0x7fffffffffffffff", "0x8000000000000000",

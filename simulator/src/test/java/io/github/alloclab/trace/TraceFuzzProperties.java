@@ -9,6 +9,7 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,8 +18,8 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * Feeds random text and mutated real traces to the {@code .rep}, mtrace and ltrace readers, and to format
- * detection. Each may read the trace or reject it with a {@link TraceFormatException}; any other exception, or
+ * Feeds random text and mutated real traces to the {@code .rep}, mtrace and ltrace readers and to format
+ * detection; a trace that reads is then profiled and converted to every format, as the commands do. Each may read the trace or reject it with a {@link TraceFormatException}; any other exception, or
  * a read that takes longer than {@link Fuzz#DEADLINE}, fails with the input shown.
  */
 class TraceFuzzProperties {
@@ -89,6 +90,12 @@ class TraceFuzzProperties {
             try (TraceReader r = detected.reader("fuzz", new ByteArrayInputStream(bytes))) {
                 drain(r);
             }
+            // What every command does next with a trace that reads: profile it, or convert it.
+            TraceSource source = new TraceSource("fuzz", () -> new ByteArrayInputStream(bytes));
+            TraceProfile.of(source);
+            for (TraceFormat to : TraceFormat.values()) {
+                TraceConverter.convert(source, to, Writer.nullWriter());
+            }
         });
     }
 
@@ -110,28 +117,28 @@ class TraceFuzzProperties {
 
     @Test
     void mutatedRepTracesGetOnlyTheTypedError() {
-        mutated(0x2E9, 3000, REP, TraceFormat.rep);
+        mutated(0x2E9, 2000, REP, TraceFormat.rep);
     }
 
     @Test
     void mutatedRep213TracesGetOnlyTheTypedError() {
-        mutated(0x213, 1500, List.of(REP213), TraceFormat.rep213);
+        mutated(0x213, 1000, List.of(REP213), TraceFormat.rep213);
     }
 
     @Test
     void mutatedMtraceLogsGetOnlyTheTypedError() {
-        mutated(0x3772ACE, 3000, MTRACE, TraceFormat.mtrace);
+        mutated(0x3772ACE, 1500, MTRACE, TraceFormat.mtrace);
     }
 
     @Test
     void mutatedLtraceLogsGetOnlyTheTypedError() {
-        mutated(0x17ACE, 3000, List.of(LTRACE), TraceFormat.ltrace);
+        mutated(0x17ACE, 1500, List.of(LTRACE), TraceFormat.ltrace);
     }
 
     @Test
     void randomTextGetsOnlyTheTypedError() {
         TraceFormat[] formats = TraceFormat.values();
-        qt().withFixedSeed(Fuzz.seed(0x7E87)).withExamples(Fuzz.examples(2000))
+        qt().withFixedSeed(Fuzz.seed(0x7E87)).withExamples(Fuzz.examples(1000))
                 .forAll(integers().between(0, formats.length - 1),
                         Fuzz.randomText("0123456789abcdefx afr@+-<>!=()\n,[]pid.nil", 200))
                 .checkAssert((f, text) -> readAll(text, formats[f]));
