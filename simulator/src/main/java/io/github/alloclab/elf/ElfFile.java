@@ -316,6 +316,10 @@ public final class ElfFile {
     public Optional<String> interpreter() {
         return segment(Elf.PT_INTERP).map(p -> {
             long length = p.filesz();
+            if (length == 0) {
+                // An empty PT_INTERP may point anywhere, even past the file: only bytes it has are checked.
+                return "";
+            }
             while (length > 0 && bytes.get(java.lang.foreign.ValueLayout.JAVA_BYTE, p.offset() + length - 1) == 0) {
                 length--;
             }

@@ -162,12 +162,14 @@ public final class FreeSpaceSimulator implements AutoCloseable {
      * @throws FreeSpaceException for a request of no units, which no heap of blocks can hand out
      */
     public Allocation malloc(long size) {
+        // Python's integers do not wrap: a request past Long.MAX_VALUE units fails like any request larger
+        // than the heap, so the sum saturates instead of turning negative.
         long units = size;
         if (align != -1) {
             long left = Math.floorMod(size, align);
-            units += left != 0 ? align - left : 0;
+            units = saturatedAdd(units, left != 0 ? align - left : 0);
         }
-        units += header;
+        units = saturatedAdd(units, header);
         if (units <= 0) {
             throw new FreeSpaceException(("Alloc(%d) asks for a block of %d bytes; malloc.py hands out the start of a"
                     + " free block without taking it, which a heap of real blocks cannot do").formatted(size, units));
@@ -176,6 +178,12 @@ public final class FreeSpaceSimulator implements AutoCloseable {
         long p = heap.malloc(heap.requestFor(asked * UNIT));
         long searched = heap.lastSearchSteps();
         return new Allocation(p == 0 ? -1 : base + unitOf(p), searched);
+    }
+
+    private static long saturatedAdd(long a, long b) {
+        long sum = a + b;
+        // Overflow only when both have the same sign and the sum's sign differs (Hacker's Delight 2-13).
+        return ((a ^ sum) & (b ^ sum)) < 0 ? (a < 0 ? Long.MIN_VALUE : Long.MAX_VALUE) : sum;
     }
 
     private long unitOf(long payload) {
@@ -370,12 +378,17 @@ public final class FreeSpaceSimulator implements AutoCloseable {
         }
     }
 
-    /** {@return what malloc.py's {@code int(op.split(sign)[1])} reads} */
+    /**
+     * {@return what malloc.py's {@code int(op.split(sign)[1])} reads}, held to a {@code long}: a size or index
+     * past it fails or is skipped just as the largest {@code long} does, since no heap has that many units
+     */
     private static long listedNumber(String op, char sign) {
         String text = listedText(op, sign);
         try {
-            return PythonInt.parse(text, 10).longValueExact();
-        } catch (NumberFormatException | ArithmeticException e) {
+            BigInteger value = PythonInt.parse(text, 10);
+            return value.bitLength() < Long.SIZE ? value.longValue()
+                    : value.signum() < 0 ? Long.MIN_VALUE : Long.MAX_VALUE;
+        } catch (NumberFormatException e) {
             throw new FreeSpaceException("allocList operation '%s': invalid literal for int() with base 10: '%s'"
                     .formatted(op, text));
         }

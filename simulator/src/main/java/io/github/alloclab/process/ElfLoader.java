@@ -156,8 +156,18 @@ public final class ElfLoader {
 
         // 5 (computed now: the memory source needs the break). The break.
         long elfBrk = 0;
+        ProgramHeader highest = first;
         for (ProgramHeader p : loads) {
-            elfBrk = Math.max(elfBrk, loadBias + p.vaddr() + p.memsz());
+            if (loadBias + p.vaddr() + p.memsz() > elfBrk) {
+                elfBrk = loadBias + p.vaddr() + p.memsz();
+                highest = p;
+            }
+        }
+        // The segments must end below the mmap area: the heap and the mmap area are laid out between them.
+        if (pageUp(elfBrk) > mmapBase) {
+            throw new ElfFormatException(elf.name(), "program header %d p_memsz".formatted(highest.index()),
+                    phdrField(elf, highest, "p_memsz"), "segment [0x%x, 0x%x) reaches into the %s process's mmap area, which starts below 0x%x"
+                            .formatted(loadBias + highest.vaddr(), elfBrk, abi, mmapBase));
         }
         boolean brkMoved = false;
         if (elf.header().type() == Elf.ET_DYN && !interpreter) {

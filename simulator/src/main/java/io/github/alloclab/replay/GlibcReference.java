@@ -42,14 +42,15 @@ final class GlibcReference {
      */
     static long runStreaming(io.github.alloclab.trace.TraceSource source) {
         long[] addresses = new long[1024];
+        var ids = new io.github.alloclab.trace.DenseIds();
         boolean failed = false;
         try (var reader = source.open()) {
             long start = System.nanoTime();
             while (reader.hasNext()) {
                 var op = reader.next();
-                int id = op.id();
+                int id = ids.of(op.id());
                 if (id >= addresses.length) {
-                    addresses = java.util.Arrays.copyOf(addresses, Math.max(id + 1, 2 * addresses.length));
+                    addresses = java.util.Arrays.copyOf(addresses, 2 * addresses.length);
                 }
                 switch (op.kind()) {
                     case ALLOC -> {

@@ -1,5 +1,6 @@
 package io.github.alloclab.replay;
 
+import io.github.alloclab.trace.DenseIds;
 import io.github.alloclab.trace.TraceOp;
 import io.github.alloclab.trace.TraceReader;
 import io.github.alloclab.trace.TraceSource;
@@ -7,7 +8,8 @@ import java.util.Arrays;
 
 /**
  * A trace packed into three parallel arrays, for timed runs: reading them costs no parsing and no
- * allocation, so the clock measures the allocator alone.
+ * allocation, so the clock measures the allocator alone. Ids are {@linkplain DenseIds renumbered densely}, so
+ * that a replay's array of addresses has one slot per block, whatever the trace's ids.
  */
 final class PackedTrace {
 
@@ -19,7 +21,7 @@ final class PackedTrace {
     private int[] ids = new int[1024];
     private long[] sizes = new long[1024];
     private int size;
-    private int idCount;
+    private final DenseIds denseIds = new DenseIds();
 
     PackedTrace(TraceSource trace) {
         try (TraceReader reader = trace.open()) {
@@ -41,9 +43,8 @@ final class PackedTrace {
             case REALLOC -> REALLOC;
             case FREE -> FREE;
         };
-        ids[size] = op.id();
+        ids[size] = denseIds.of(op.id());
         sizes[size] = op.byteSize();
-        idCount = Math.max(idCount, op.id() + 1);
         size++;
     }
 
@@ -51,9 +52,9 @@ final class PackedTrace {
         return size;
     }
 
-    /** {@return one more than the largest id} */
+    /** {@return how many ids the trace uses: the ids here are renumbered densely, all below it} */
     int ids() {
-        return idCount;
+        return denseIds.count();
     }
 
     byte kind(int i) {

@@ -13,6 +13,7 @@ import io.github.alloclab.metrics.PageAccounting;
 import io.github.alloclab.metrics.PerformanceIndex;
 import io.github.alloclab.metrics.SearchSteps;
 import io.github.alloclab.metrics.TouchedPages;
+import io.github.alloclab.trace.DenseIds;
 import io.github.alloclab.trace.TraceFormatException;
 import io.github.alloclab.trace.TraceOp;
 import io.github.alloclab.trace.TraceProfile;
@@ -220,16 +221,18 @@ public final class Replayer {
         try (Allocator allocator = allocators.get(); TraceReader reader = trace.open()) {
             populate(allocator, footprint);
             long[] addresses = new long[1024];
+            DenseIds ids = new DenseIds();
             long start = System.nanoTime();
             while (reader.hasNext()) {
                 TraceOp op = reader.next();
-                if (op.id() >= addresses.length) {
-                    addresses = java.util.Arrays.copyOf(addresses, Math.max(op.id() + 1, 2 * addresses.length));
+                int id = ids.of(op.id());
+                if (id >= addresses.length) {
+                    addresses = java.util.Arrays.copyOf(addresses, 2 * addresses.length);
                 }
                 switch (op.kind()) {
-                    case ALLOC -> addresses[op.id()] = allocator.malloc(op.byteSize());
-                    case REALLOC -> addresses[op.id()] = allocator.realloc(addresses[op.id()], op.byteSize());
-                    case FREE -> allocator.free(addresses[op.id()]);
+                    case ALLOC -> addresses[id] = allocator.malloc(op.byteSize());
+                    case REALLOC -> addresses[id] = allocator.realloc(addresses[id], op.byteSize());
+                    case FREE -> allocator.free(addresses[id]);
                 }
             }
             return ops / (Math.max(System.nanoTime() - start, 1) / 1e9);

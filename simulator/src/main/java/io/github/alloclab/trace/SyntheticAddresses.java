@@ -18,40 +18,45 @@ final class SyntheticAddresses {
     private static final long FIRST = 0x5555_5555_9010L;
 
     private long next = FIRST;
+    /** Ids renumbered densely, so that the arrays grow with the blocks, not with the largest id. */
+    private final DenseIds slots = new DenseIds();
     private long[] addresses = new long[1024];
     private long[] capacities = new long[1024];
 
     /** {@return the address of a new block {@code id} of {@code byteSize} bytes} */
     long allocate(int id, long byteSize) {
-        grow(id);
+        return allocateSlot(slot(id), byteSize);
+    }
+
+    private long allocateSlot(int slot, long byteSize) {
         long capacity = roundUp(Math.max(byteSize, 1));
-        addresses[id] = next;
-        capacities[id] = capacity;
+        addresses[slot] = next;
+        capacities[slot] = capacity;
         next += capacity + 16;
-        return addresses[id];
+        return addresses[slot];
     }
 
     /** {@return the address block {@code id} has after a realloc to {@code byteSize} bytes} */
     long reallocate(int id, long byteSize) {
-        grow(id);
-        if (Math.max(byteSize, 1) <= capacities[id]) {
-            return addresses[id];
+        int slot = slot(id);
+        if (Math.max(byteSize, 1) <= capacities[slot]) {
+            return addresses[slot];
         }
-        return allocate(id, byteSize);
+        return allocateSlot(slot, byteSize);
     }
 
     /** {@return the address of live block {@code id}} */
     long addressOf(int id) {
-        grow(id);
-        return addresses[id];
+        return addresses[slot(id)];
     }
 
-    private void grow(int id) {
-        if (id >= addresses.length) {
-            int size = Math.max(id + 1, addresses.length * 2);
-            addresses = Arrays.copyOf(addresses, size);
-            capacities = Arrays.copyOf(capacities, size);
+    private int slot(int id) {
+        int slot = slots.of(id);
+        if (slot >= addresses.length) {
+            addresses = Arrays.copyOf(addresses, addresses.length * 2);
+            capacities = Arrays.copyOf(capacities, capacities.length * 2);
         }
+        return slot;
     }
 
     private static long roundUp(long byteSize) {

@@ -53,6 +53,8 @@ public record TraceProfile(String name, TraceFormat format, long ops, long alloc
 
     /** Reads the rest of {@code reader}; the caller closes it. */
     public static TraceProfile of(TraceReader reader) {
+        // Live sizes by dense id: indexed by the trace's own ids, one block with id 2^31 - 2 would take 16 GiB.
+        DenseIds slots = new DenseIds();
         long[] sizes = new long[1024];
         Arrays.fill(sizes, -1);
         long ops = 0;
@@ -69,42 +71,43 @@ public record TraceProfile(String name, TraceFormat format, long ops, long alloc
             TraceOp op = reader.next();
             ops++;
             int id = op.id();
-            if (id >= sizes.length) {
+            int slot = slots.of(id);
+            if (slot >= sizes.length) {
                 int old = sizes.length;
-                sizes = Arrays.copyOf(sizes, Math.max(id + 1, old * 2));
+                sizes = Arrays.copyOf(sizes, old * 2);
                 Arrays.fill(sizes, old, sizes.length, -1);
             }
             maxId = Math.max(maxId, id);
             switch (op.kind()) {
                 case ALLOC -> {
-                    if (sizes[id] >= 0) {
+                    if (sizes[slot] >= 0) {
                         throw new TraceFormatException(reader.name(), op.line(),
                                 "id %d is allocated again while still live".formatted(id));
                     }
                     allocs++;
                     liveBlockOps += liveBlocks;
-                    sizes[id] = op.byteSize();
+                    sizes[slot] = op.byteSize();
                     live += op.byteSize();
                     liveBlocks++;
                 }
                 case REALLOC -> {
-                    if (sizes[id] < 0) {
+                    if (sizes[slot] < 0) {
                         throw new TraceFormatException(reader.name(), op.line(),
                                 "realloc of id %d, which is not allocated".formatted(id));
                     }
                     reallocs++;
                     liveBlockOps += liveBlocks;
-                    live += op.byteSize() - sizes[id];
-                    sizes[id] = op.byteSize();
+                    live += op.byteSize() - sizes[slot];
+                    sizes[slot] = op.byteSize();
                 }
                 case FREE -> {
-                    if (sizes[id] < 0) {
+                    if (sizes[slot] < 0) {
                         throw new TraceFormatException(reader.name(), op.line(),
                                 "free of id %d, which is not allocated".formatted(id));
                     }
                     frees++;
-                    live -= sizes[id];
-                    sizes[id] = -1;
+                    live -= sizes[slot];
+                    sizes[slot] = -1;
                     liveBlocks--;
                 }
             }

@@ -11,6 +11,7 @@ import io.github.alloclab.process.Golden;
 import io.github.alloclab.process.ProcMaps;
 import io.github.alloclab.process.ProcessOptions;
 import io.github.alloclab.process.SimulatedProcess;
+import io.github.alloclab.testing.Fuzz;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.Arrays;
@@ -24,11 +25,12 @@ import org.quicktheories.core.Gen;
  * Feeds random bytes and mutated golden binaries to the reader, {@code size} and the loader. Each may accept
  * the file or reject it with an {@link ElfFormatException}; any other exception, or a JVM crash, fails.
  * Mutations aim where parsers break: header fields, the program and section header tables, set to edge
- * values (0, all ones, huge, unaligned), and truncations.
+ * values (0, all ones, huge, unaligned), and truncations. Each file must be done within {@link Fuzz#DEADLINE};
+ * {@code -Dalloclab.fuzz.examples=N} runs longer (see {@link Fuzz}).
  */
 class ElfFuzzProperties {
 
-    private static final ProcessOptions SMALL = new ProcessOptions(List.of("./fuzz"), List.of(), 256 * 1024,
+    static final ProcessOptions SMALL = new ProcessOptions(List.of("./fuzz"), List.of(), 256 * 1024,
             1 << 20, 1 << 20, java.util.OptionalLong.empty());
     private static final List<String> SMALL_BINARIES = List.of("pie64", "nopie64", "nosep64", "norelro64", "pie32",
             "nopie32");
@@ -52,7 +54,7 @@ class ElfFuzzProperties {
                         position % 97 == 0));
     }
 
-    private static byte[] mutate(byte[] bytes, List<Mutation> mutations) {
+    static byte[] mutate(byte[] bytes, List<Mutation> mutations) {
         ElfFile elf = ElfFile.parse("golden", bytes);
         for (Mutation m : mutations) {
             long base = switch (m.region()) {
@@ -83,6 +85,15 @@ class ElfFuzzProperties {
             }
         }
         return bytes;
+    }
+
+    /** {@link #exercise}, within the deadline, with the file's start shown if it fails. */
+    static void exerciseInTime(byte[] bytes) {
+        StringBuilder head = new StringBuilder(bytes.length + " bytes:");
+        for (int i = 0; i < Math.min(bytes.length, 64); i++) {
+            head.append(' ').append("%02x".formatted(bytes[i]));
+        }
+        Fuzz.expectOnlyTyped(head.toString(), e -> e instanceof ElfFormatException, () -> exercise(bytes));
     }
 
     /** Everything a user can do with a file: read it, size it, run it and print its maps. */
@@ -124,20 +135,21 @@ class ElfFuzzProperties {
                     }
                     return b;
                 });
-        qt().withFixedSeed(0xF022).withExamples(3000).forAll(random).checkAssert(ElfFuzzProperties::exercise);
+        qt().withFixedSeed(Fuzz.seed(0xF022)).withExamples(Fuzz.examples(3000)).forAll(random)
+                .checkAssert(ElfFuzzProperties::exerciseInTime);
     }
 
     @Test
     void mutatedExecutablesGetOnlyTheTypedError() {
-        qt().withFixedSeed(0xB17F11B).withExamples(1500).withShrinkCycles(300)
+        qt().withFixedSeed(Fuzz.seed(0xB17F11B)).withExamples(Fuzz.examples(1500)).withShrinkCycles(300)
                 .forAll(integers().between(0, SMALL_BINARIES.size() - 1), lists().of(mutations()).ofSizeBetween(1, 6))
-                .checkAssert((which, mutations) -> exercise(mutate(binary(SMALL_BINARIES.get(which)), mutations)));
+                .checkAssert((which, mutations) -> exerciseInTime(mutate(binary(SMALL_BINARIES.get(which)), mutations)));
     }
 
     @Test
     void mutatedStaticExecutablesGetOnlyTheTypedError() {
-        qt().withFixedSeed(0x57A71C).withExamples(200).withShrinkCycles(100)
+        qt().withFixedSeed(Fuzz.seed(0x57A71C)).withExamples(Fuzz.examples(200)).withShrinkCycles(100)
                 .forAll(integers().between(0, 1), lists().of(mutations()).ofSizeBetween(1, 4))
-                .checkAssert((which, mutations) -> exercise(mutate(binary(which == 0 ? "static64" : "staticpie32"), mutations)));
+                .checkAssert((which, mutations) -> exerciseInTime(mutate(binary(which == 0 ? "static64" : "staticpie32"), mutations)));
     }
 }

@@ -156,4 +156,30 @@ class FreeSpaceSimulatorTest {
         assertThatThrownBy(() -> PythonInt.option("-b", "1__0")).hasMessage("option -b: invalid integer value: '1__0'");
         assertThatThrownBy(() -> PythonInt.parse("", 10)).isInstanceOf(NumberFormatException.class);
     }
+
+    /** Found by FreeListFuzzProperties: size + header wrapped to Long.MIN_VALUE and read as an Alloc(0). */
+    @Test
+    void aRequestTooLargeToAddItsHeaderFailsLikeAnyTooLargeRequest() {
+        Run run = freelist("-H", "1", "-A", "+9223372036854775807,+30", "-c");
+        assertThat(run.exit()).as(run.err()).isZero();
+        assertThat(run.out()).contains("ptr[0] = Alloc(9223372036854775807) returned -1 (searched 1 elements)",
+                "ptr[1] = Alloc(30) returned 1000 (searched 1 elements)");
+    }
+
+    /** Found by FreeListFuzzProperties: the alignment's round-up wrapped the same way. */
+    @Test
+    void aRequestTooLargeToAlignFailsLikeAnyTooLargeRequest() {
+        Run run = freelist("-a", "2", "-A", "+9223372036854775807", "-c");
+        assertThat(run.exit()).as(run.err()).isZero();
+        assertThat(run.out()).contains("ptr[0] = Alloc(9223372036854775807) returned -1 (searched 1 elements)");
+    }
+
+    /** Python's int() has no limit: a size past a long is a failed Alloc, an index past one an invalid free. */
+    @Test
+    void numbersPastALongAreTooLargeNotInvalid() {
+        Run run = freelist("-A", "+99999999999999999999,-99999999999999999999", "-c");
+        assertThat(run.exit()).as(run.err()).isZero();
+        assertThat(run.out()).contains("ptr[0] = Alloc(9223372036854775807) returned -1 (searched 1 elements)",
+                "Invalid Free: Skipping");
+    }
 }
