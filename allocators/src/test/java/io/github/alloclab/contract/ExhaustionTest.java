@@ -45,15 +45,14 @@ class ExhaustionTest {
     static final long[] SIZES = {24, 100, 1000, 3000, 20_000, 150_000};
 
     /**
-     * The allocators that give memory back when everything is freed: the coalescing first-fit heaps trim the
-     * break, page and buddy.mmap unmap. The others keep what they hold on purpose (uncoalesced or deferred free
-     * lists, buddy's first arena, slab and zone caches, and malloc's thread cache, which keeps up to eight freed
-     * blocks per class up to 1 KiB and so pins the heap below them, as glibc's tcache does).
+     * The allocators that give memory back when everything is freed: the coalescing first-fit heaps and malloc
+     * trim the break, page and buddy.mmap unmap. The others keep what they hold on purpose (uncoalesced or
+     * deferred free lists, buddy's first arena, slab and zone caches).
      */
     static final Set<String> TRIMS = Set.of("firstfit", "firstfit.implicit.next", "firstfit.first.address",
             "firstfit.first.fifo", "firstfit.next.address", "firstfit.best.address", "firstfit.worst.address",
             "firstfit.first.size-asc", "firstfit.first.size-desc", "firstfit.segregated", "firstfit.checked",
-            "buddy.mmap", "page");
+            "buddy.mmap", "page", "malloc");
 
     @Parameter(0)
     String name;
