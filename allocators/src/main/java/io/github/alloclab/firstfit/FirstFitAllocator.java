@@ -946,29 +946,6 @@ public final class FirstFitAllocator implements Allocator {
         return usable(heapBlock(address, "malloc_usable_size()"), address);
     }
 
-    /**
-     * {@return the usable bytes of the allocated heap block whose payload is {@code p}, or -1 when its tags do
-     * not say so}. It checks what {@code free} checks, without throwing: for a cache in front of the heap that
-     * must not take a bad pointer, and leaves the error to {@code free}. Always -1 in checked mode.
-     */
-    public long allocatedUsable(long p) {
-        if (checked || !inHeap(p) || (p & (align - 1)) != 0) {
-            return -1;
-        }
-        long b = p - offset;
-        long tag = tag(b);
-        if (!isAllocated(tag) || isMmapped(tag)) {
-            return -1;
-        }
-        long size = size(tag);
-        if (size < minBlock || (size & (align - 1)) != 0 || size > epilogue - b
-                || (footer != 0 && memory.getLong(b + size - WORD) != tag)
-                || (prevBits && !isPrevAllocated(tag(b + size)))) {
-            return -1;
-        }
-        return size - offset - footer;
-    }
-
     private long usable(long b, long p) {
         long size = size(tag(b));
         if (checked) {

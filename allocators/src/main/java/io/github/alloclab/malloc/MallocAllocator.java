@@ -113,10 +113,6 @@ public final class MallocAllocator implements Allocator, SlabInfoView {
     /** Bytes of a slab's memory: a page less the 8-byte header of the heap block that holds it. */
     static final long SLAB_SPAN = 4096 - 8;
     static final long SLAB_ALIGN = 4096;
-    /** The largest request the thread cache serves, glibc's 1 KiB or so. */
-    static final long TCACHE_MAX = 1024;
-    /** The thread cache's bins: the size classes up to {@link #TCACHE_MAX}. */
-    static final int TCACHE_BINS = MallocSizeClasses.classOf(TCACHE_MAX) + 1;
     private static final long MAX_REQUEST = 1L << 56;
 
     private final String name;
@@ -128,11 +124,8 @@ public final class MallocAllocator implements Allocator, SlabInfoView {
     private final long heapStart;
     private final long smallMax;
     private final SlabCache[] bins;
-    /**
-     * The size class of a request of {@code n <= 1024} bytes, by {@code (n + 15) >>> 4}: below {@code bins.length}
-     * a bin, above it a thread-cache bin of heap blocks.
-     */
-    private final byte[] classIndex;
+    /** The bin of a request of {@code n <= smallMax} bytes, by {@code (n + 15) >>> 4}. */
+    private final byte[] binIndex;
 
     /** With magazines: the lock every path but the bins' magazine fast paths holds. */
     private final ReentrantLock lock;
@@ -176,9 +169,9 @@ public final class MallocAllocator implements Allocator, SlabInfoView {
             bins[c] = SlabCache.onSlab("malloc-" + size, c, memory, slabs, key, size, SLAB_SPAN, SLAB_ALIGN, 64,
                     settings.maxEmptySlabs());
         }
-        this.classIndex = new byte[(int) (TCACHE_MAX >>> 4) + 1];
-        for (int i = 0; i < classIndex.length; i++) {
-            classIndex[i] = (byte) MallocSizeClasses.classOf(Math.max(1, (long) i << 4));
+        this.binIndex = new byte[(int) (smallMax >>> 4) + 1];
+        for (int i = 0; i < binIndex.length; i++) {
+            binIndex[i] = (byte) MallocSizeClasses.classOf(Math.max(1, (long) i << 4));
         }
         this.lock = settings.magazineRounds() > 0 ? new ReentrantLock() : null;
         long magazineKey = ThreadLocalRandom.current().nextLong() | 2;
@@ -186,8 +179,8 @@ public final class MallocAllocator implements Allocator, SlabInfoView {
         for (SlabCache bin : bins) {
             keyed &= bin.keyFreeObjects(magazineKey);
         }
-        this.tcache = new ThreadCache(memory, magazineKey, TCACHE_BINS, keyed ? settings.tcacheCount() : 0,
-                this::uncache);
+        this.tcache = new ThreadCache(memory, magazineKey, count, keyed ? settings.tcacheCount() : 0,
+                (bin, p) -> freeTo(bins[bin], p & -SLAB_ALIGN, p));
         if (lock != null) {
             Magazines.MagazineSource fromHeap = new Magazines.MagazineSource() {
                 @Override
@@ -237,62 +230,12 @@ public final class MallocAllocator implements Allocator, SlabInfoView {
         return Thread.currentThread() == tcacheOwner && tcache.marked(p) && tcache.holds(b, p);
     }
 
-    /** {@return whether {@code p} is in any bin of the thread cache; only its owner may ask} */
-    private boolean cachedAnywhere(long p) {
-        if (Thread.currentThread() != tcacheOwner || !tcache.marked(p)) {
-            return false;
-        }
-        for (int b = 0; b < TCACHE_BINS; b++) {
-            if (tcache.holds(b, p)) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    /**
-     * Step 1 of free for a heap block: the thread cache takes an allocated block of up to about 1 KiB, in the bin
-     * of the largest class it holds, without the lock. {@return whether it did}; if not, the heap frees it (and
-     * reports whatever is wrong with it)
-     */
-    private boolean cacheHeapBlock(long p) {
-        long usable = heap.allocatedUsable(p);
-        if (usable < 0) {
-            return false;
-        }
-        int b = MallocSizeClasses.classOf(Math.max(1, usable));
-        if (MallocSizeClasses.size(b) > usable) {
-            b--;
-        }
-        if (b < bins.length || b >= TCACHE_BINS) {
-            return false;
-        }
-        if (cached(b, p)) {
-            throw new HeapCorruptionException(CorruptionKind.DOUBLE_FREE, "free(): double free detected in tcache 2", p);
-        }
-        return tcache.put(b, p);
-    }
-
-    /** Where the thread cache gives a block back: a bin object to its bin, a heap block to the heap. */
-    private void uncache(int b, long p) {
-        if (b < bins.length) {
-            freeTo(bins[b], p & -SLAB_ALIGN, p);
-            return;
-        }
-        lock();
-        try {
-            heap.free(p);
-        } finally {
-            unlock();
-        }
-    }
-
     /** Gives every object of the thread cache back to its bin; only its owner may call it. */
     private void drainThreadCache() {
         if (Thread.currentThread() == tcacheOwner) {
-            for (int b = 0; b < TCACHE_BINS; b++) {
-                int bin = b;
-                tcache.drain(b, p -> uncache(bin, p));
+            for (int b = 0; b < bins.length; b++) {
+                SlabCache bin = bins[b];
+                tcache.drain(b, p -> freeTo(bin, p & -SLAB_ALIGN, p));
             }
         }
     }
@@ -419,17 +362,15 @@ public final class MallocAllocator implements Allocator, SlabInfoView {
 
     @Override
     public long malloc(long byteSize) {
-        if (Long.compareUnsigned(byteSize, TCACHE_MAX) <= 0) {
-            int b = classIndex[(int) ((byteSize + 15) >>> 4)];
+        if (Long.compareUnsigned(byteSize, smallMax) <= 0) {
+            int b = binIndex[(int) ((byteSize + 15) >>> 4)];
             if (Thread.currentThread() == tcacheOwner) {
                 long p = tcache.get(b);
                 if (p != 0) {
                     return p;
                 }
             }
-            if (byteSize <= smallMax) {
-                return mallocBin(b, byteSize);
-            }
+            return mallocBin(b, byteSize);
         }
         return mallocLarge(byteSize);
     }
@@ -460,7 +401,6 @@ public final class MallocAllocator implements Allocator, SlabInfoView {
         if (byteSize < 0) {
             throw new IllegalArgumentException("byteSize must not be negative: " + byteSize);
         }
-        claimThreadCache();
         lock();
         try {
             if (byteSize < mmapThreshold) {
@@ -558,9 +498,6 @@ public final class MallocAllocator implements Allocator, SlabInfoView {
         if (address == 0) {
             return;
         }
-        if (Thread.currentThread() == tcacheOwner && cacheHeapBlock(address)) {
-            return;
-        }
         lock();
         try {
             if (Long.compareUnsigned(address - heapStart, memory.brk() - heapStart) < 0) {
@@ -637,9 +574,6 @@ public final class MallocAllocator implements Allocator, SlabInfoView {
                 return address; // the same class: the object holds it
             }
         } else if (inHeap(address)) {
-            if (cachedAnywhere(address)) {
-                throw new HeapCorruptionException(CorruptionKind.INVALID_POINTER, "realloc(): invalid pointer", address);
-            }
             if (byteSize > smallMax && byteSize < mmapThreshold) {
                 return heap.realloc(address, byteSize); // in place when the heap can, else it moves the block
             }
@@ -688,10 +622,6 @@ public final class MallocAllocator implements Allocator, SlabInfoView {
             return bin.usable();
         }
         if (inHeap(address)) {
-            if (cachedAnywhere(address)) {
-                throw new HeapCorruptionException(CorruptionKind.INVALID_POINTER,
-                        "malloc_usable_size(): invalid pointer", address);
-            }
             return heap.usableSize(address);
         }
         return mapped.usable(address, mapped.mappingOf(address, "malloc_usable_size()"));
@@ -714,9 +644,8 @@ public final class MallocAllocator implements Allocator, SlabInfoView {
     private void walkLocked(Consumer<Block> visitor) {
         Set<Long> inMagazines = new HashSet<>();
         Set<Long> magazines = new HashSet<>();
-        Set<Long> cachedBlocks = new HashSet<>();
-        for (int b = 0; b < TCACHE_BINS; b++) {
-            tcache.forEach(b, b < bins.length ? inMagazines::add : cachedBlocks::add);
+        for (int b = 0; b < bins.length; b++) {
+            tcache.forEach(b, inMagazines::add);
         }
         for (SlabCache bin : bins) {
             if (bin.magazines() != null) {
@@ -727,10 +656,6 @@ public final class MallocAllocator implements Allocator, SlabInfoView {
         heap.walk(block -> {
             if (block.state() == BlockState.ALLOCATED && magazines.contains(block.payload())) {
                 visitor.accept(new Block(block.address(), block.byteSize(), block.payload(), 0, BlockState.METADATA));
-                return;
-            }
-            if (block.state() == BlockState.ALLOCATED && cachedBlocks.contains(block.payload())) {
-                visitor.accept(new Block(block.address(), block.byteSize(), block.payload(), 0, BlockState.FREE));
                 return;
             }
             SlabCache bin = block.state() == BlockState.ALLOCATED ? slabBin(block.payload()) : null;
@@ -887,16 +812,12 @@ public final class MallocAllocator implements Allocator, SlabInfoView {
                     .formatted(blocks[0], slabs)));
         }
         violations.addAll(tcache.check());
-        for (int b = 0; b < TCACHE_BINS; b++) {
-            int c = b;
-            SlabCache bin = b < bins.length ? bins[b] : null;
+        for (int b = 0; b < bins.length; b++) {
+            SlabCache bin = bins[b];
             tcache.forEach(b, p -> {
-                boolean sound = bin != null
-                        ? binOf(p) == bin && bin.isAllocated(p & -SLAB_ALIGN, p)
-                        : binOf(p) == null && heap.allocatedUsable(p) >= MallocSizeClasses.size(c);
-                if (!sound) {
-                    violations.add(new Violation(p, "M5: a block in thread-cache bin %d is not an allocated %s of %d bytes"
-                            .formatted(c, bin != null ? "object" : "heap block", MallocSizeClasses.size(c))));
+                if (binOf(p) != bin || !bin.isAllocated(p & -SLAB_ALIGN, p)) {
+                    violations.add(new Violation(p, "M5: an object in thread-cache bin %d is not an allocated object of %s"
+                            .formatted(bin.id(), bin.name())));
                 }
             });
         }
