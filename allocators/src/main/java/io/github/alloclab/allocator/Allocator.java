@@ -3,6 +3,7 @@ package io.github.alloclab.allocator;
 import io.github.alloclab.memory.MemorySource;
 import java.lang.foreign.SegmentAllocator;
 import java.util.List;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 
 /**
@@ -15,7 +16,13 @@ import java.util.function.Consumer;
  * the heap usable. Arguments that C cannot even express, such as a negative size, throw
  * {@link IllegalArgumentException}.
  *
- * <p>Allocators are single-threaded unless their javadoc says otherwise.
+ * <h2>Threads</h2>
+ * An allocator that is not {@linkplain #isThreadSafe() thread-safe} is confined to the thread that made it, as a
+ * confined {@link java.lang.foreign.Arena} is: a call that changes the heap from any other thread throws
+ * {@link WrongThreadException} before it changes anything. To share one between threads, wrap it in a
+ * {@link ConcurrentAllocator}, which serialises every call under one lock. Reads ({@link #stats}, {@link #check},
+ * {@link #walk}, {@link #usableSize}) are not checked; made from another thread while the heap changes, they may
+ * see it half changed. A confined memory source (the simulated one) refuses every access from another thread.
  *
  * {@snippet :
  * try (Allocator heap = AllocatorRegistry.standard().create("firstfit")) {
@@ -120,6 +127,28 @@ public interface Allocator extends AutoCloseable {
      */
     default AllocatorSegmentAllocator asSegmentAllocator() {
         return new AllocatorSegmentAllocator(this);
+    }
+
+    /**
+     * {@return whether any thread may call this allocator at any time} The slab allocator and {@code malloc} are,
+     * with their per-thread magazines, over a memory source that is not {@linkplain MemorySource#isConfined()
+     * confined}; every other allocator is confined to the thread that made it.
+     */
+    default boolean isThreadSafe() {
+        return false;
+    }
+
+    /**
+     * Shares this allocator, and the memory source it owns, with the threads that hold {@code lock}: from now on
+     * a call from a thread that holds it is accepted, and from any other (the maker included) refused with
+     * {@link WrongThreadException}. {@link ConcurrentAllocator} calls this; an allocator that is already
+     * thread-safe passes it on to its memory source only.
+     *
+     * @throws WrongThreadException  if the calling thread may not use this allocator now
+     * @throws IllegalStateException if it is already shared under another lock
+     */
+    default void guardWith(ReentrantLock lock) {
+        memory().guardWith(lock);
     }
 
     /** Closes this allocator and, if it owns it, its memory source. */

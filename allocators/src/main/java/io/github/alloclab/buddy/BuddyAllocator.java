@@ -17,9 +17,11 @@ import io.github.alloclab.allocator.HeapCorruptionException;
 import io.github.alloclab.allocator.HeapStats;
 import io.github.alloclab.allocator.Violation;
 import io.github.alloclab.internal.RegionTable;
+import io.github.alloclab.internal.ThreadConfinement;
 import io.github.alloclab.memory.MemorySource;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 
 /**
@@ -151,7 +153,8 @@ import java.util.function.Consumer;
  * with headers.
  *
  * <h2>Thread safety</h2>
- * Not thread-safe: one thread at a time, as the memory source it owns.
+ * Confined to the thread that made it: a call that changes the heap from another thread throws
+ * {@link WrongThreadException} first. Share it through {@link io.github.alloclab.allocator.ConcurrentAllocator}.
  *
  * <h2>References</h2>
  * Knowlton, "A Fast Storage Allocator", CACM 8(10), 1965 (the binary buddy system). Knuth, <i>TAOCP</i>
@@ -171,6 +174,7 @@ public final class BuddyAllocator implements Allocator, BuddyInfoView {
     private final String name;
     private final MemorySource memory;
     private final BuddySettings settings;
+    private final ThreadConfinement confinement;
     private final long minBlock;
     private final int minShift;
     private final int maxOrder;
@@ -213,6 +217,7 @@ public final class BuddyAllocator implements Allocator, BuddyInfoView {
         this.name = name;
         this.memory = memory;
         this.settings = settings;
+        this.confinement = new ThreadConfinement("allocator " + name);
         this.minBlock = settings.minBlock();
         this.minShift = Long.numberOfTrailingZeros(minBlock);
         this.maxOrder = settings.maxOrder();
@@ -293,6 +298,7 @@ public final class BuddyAllocator implements Allocator, BuddyInfoView {
 
     @Override
     public long malloc(long byteSize) {
+        confinement.check();
         if (byteSize < 0) {
             throw new IllegalArgumentException("byteSize must not be negative: " + byteSize);
         }
@@ -374,6 +380,7 @@ public final class BuddyAllocator implements Allocator, BuddyInfoView {
 
     @Override
     public void free(long address) {
+        confinement.check();
         if (address == 0) {
             return;
         }
@@ -498,6 +505,7 @@ public final class BuddyAllocator implements Allocator, BuddyInfoView {
 
     @Override
     public long realloc(long address, long byteSize) {
+        confinement.check();
         if (byteSize < 0) {
             throw new IllegalArgumentException("byteSize must not be negative: " + byteSize);
         }
@@ -584,6 +592,7 @@ public final class BuddyAllocator implements Allocator, BuddyInfoView {
 
     @Override
     public long memalign(long byteAlignment, long byteSize) {
+        confinement.check();
         if (byteAlignment <= 0 || Long.bitCount(byteAlignment) != 1) {
             throw new IllegalArgumentException("byteAlignment must be a power of two: " + byteAlignment);
         }
@@ -752,7 +761,14 @@ public final class BuddyAllocator implements Allocator, BuddyInfoView {
     }
 
     @Override
+    public void guardWith(ReentrantLock lock) {
+        confinement.guardWith(lock);
+        memory.guardWith(lock);
+    }
+
+    @Override
     public void close() {
+        confinement.check();
         memory.close();
     }
 

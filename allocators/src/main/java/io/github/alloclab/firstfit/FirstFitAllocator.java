@@ -15,8 +15,10 @@ import io.github.alloclab.allocator.CorruptionKind;
 import io.github.alloclab.allocator.HeapCorruptionException;
 import io.github.alloclab.allocator.HeapStats;
 import io.github.alloclab.allocator.Violation;
+import io.github.alloclab.internal.ThreadConfinement;
 import io.github.alloclab.memory.MemorySource;
 import java.util.List;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 
 /**
@@ -98,7 +100,8 @@ import java.util.function.Consumer;
  * Checked mode adds O(block size) per call, and O(blocks) to diagnose a bad pointer.
  *
  * <h2>Thread safety</h2>
- * Not thread-safe: one thread at a time, as the memory source it owns.
+ * Confined to the thread that made it: a call that changes the heap from another thread throws
+ * {@link WrongThreadException} first. Share it through {@link io.github.alloclab.allocator.ConcurrentAllocator}.
  *
  * <h2>References</h2>
  * Bryant and O'Hallaron, <i>Computer Systems: A Programmer's Perspective</i>, 3rd ed., 9.9 (implicit lists,
@@ -149,6 +152,7 @@ public final class FirstFitAllocator implements Allocator {
     final MappedBlocks mapped;
     /** Checked mode's red zones, poison and diagnoses; unused otherwise. */
     private final BlockGuards guards;
+    private final ThreadConfinement confinement;
 
     /** Start of the epilogue, always {@code brk - h}. */
     long epilogue;
@@ -172,6 +176,7 @@ public final class FirstFitAllocator implements Allocator {
         this.name = name;
         this.memory = memory;
         this.settings = settings;
+        this.confinement = new ThreadConfinement("allocator " + name);
         this.index = settings.index();
         this.fit = settings.fit();
         this.coalescing = settings.coalescing();
@@ -261,6 +266,7 @@ public final class FirstFitAllocator implements Allocator {
      * @throws IllegalArgumentException if {@code bytes < 0}
      */
     public void setTrimThreshold(long bytes) {
+        confinement.check();
         if (bytes < 0) {
             throw new IllegalArgumentException("trimThreshold must not be negative: " + bytes);
         }
@@ -350,6 +356,7 @@ public final class FirstFitAllocator implements Allocator {
 
     @Override
     public long malloc(long byteSize) {
+        confinement.check();
         if (byteSize < 0) {
             throw new IllegalArgumentException("byteSize must not be negative: " + byteSize);
         }
@@ -543,6 +550,7 @@ public final class FirstFitAllocator implements Allocator {
 
     @Override
     public void free(long address) {
+        confinement.check();
         if (address == 0) {
             return;
         }
@@ -773,6 +781,7 @@ public final class FirstFitAllocator implements Allocator {
 
     @Override
     public long realloc(long address, long byteSize) {
+        confinement.check();
         if (byteSize < 0) {
             throw new IllegalArgumentException("byteSize must not be negative: " + byteSize);
         }
@@ -892,6 +901,7 @@ public final class FirstFitAllocator implements Allocator {
 
     @Override
     public long memalign(long byteAlignment, long byteSize) {
+        confinement.check();
         if (byteAlignment <= 0 || Long.bitCount(byteAlignment) != 1) {
             throw new IllegalArgumentException("byteAlignment must be a power of two: " + byteAlignment);
         }
@@ -1045,7 +1055,14 @@ public final class FirstFitAllocator implements Allocator {
     }
 
     @Override
+    public void guardWith(ReentrantLock lock) {
+        confinement.guardWith(lock);
+        memory.guardWith(lock);
+    }
+
+    @Override
     public void close() {
+        confinement.check();
         memory.close();
     }
 

@@ -4,6 +4,7 @@ import io.github.alloclab.memory.MemorySource;
 import java.lang.foreign.MemorySegment;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * A memory source whose {@code mmap} is served from the break: what a page allocator sees when its "kernel" is
@@ -254,6 +255,16 @@ public final class BrkMappedSource implements MemorySource {
     @Override
     public long addressOf(MemorySegment segment) {
         return system.addressOf(segment);
+    }
+
+    @Override
+    public boolean isConfined() {
+        return system.isConfined();
+    }
+
+    @Override
+    public void guardWith(ReentrantLock lock) {
+        system.guardWith(lock);
     }
 
     @Override

@@ -15,6 +15,7 @@ import io.github.alloclab.firstfit.FirstFitSettings;
 import io.github.alloclab.firstfit.FreeIndex;
 import io.github.alloclab.firstfit.ListOrder;
 import io.github.alloclab.internal.ThreadCache;
+import io.github.alloclab.internal.ThreadConfinement;
 import io.github.alloclab.memory.MemorySource;
 import io.github.alloclab.slab.Magazines;
 import io.github.alloclab.slab.SlabCache;
@@ -96,10 +97,13 @@ import java.util.function.Consumer;
  * to keep its list in order, plus the system calls.
  *
  * <h2>Thread safety</h2>
- * With magazines ({@code magazineRounds > 0}), any thread may call it: the thread cache serves the first
- * thread that uses a bin, each other thread has its own magazines, and everything else runs under one lock. A
- * double free of an object in the owner's thread cache is found by the owner only. Without magazines it is not
- * thread-safe, as the memory source it owns.
+ * With magazines ({@code magazineRounds > 0}) over a memory source that is not confined (the flat one), any
+ * thread may call it: the thread cache serves the first thread that uses a bin, each other thread has its own
+ * magazines, and everything else runs under one lock, the heap's calls included. A double free of an object in
+ * the owner's thread cache is found by the owner only. Otherwise (no magazines, or the simulated source) it is
+ * confined to the thread that made it: a call that changes the heap from another thread throws
+ * {@link WrongThreadException} first; share it through {@link io.github.alloclab.allocator.ConcurrentAllocator}.
+ * The checker, the walk and the statistics are exact only while no other thread changes the heap.
  *
  * <h2>References</h2>
  * glibc {@code malloc/malloc.c} (fastbins up to 128 bytes, {@code M_MMAP_THRESHOLD} and its dynamic adjustment,
@@ -129,6 +133,8 @@ public final class MallocAllocator implements Allocator, SlabInfoView {
 
     /** With magazines: the lock every path but the bins' magazine fast paths holds. */
     private final ReentrantLock lock;
+    /** Null when the allocator is thread-safe: with magazines, over a source any thread may use. */
+    private final ThreadConfinement confinement;
     /** The thread cache in front of the bins, for {@link #tcacheOwner} only. */
     private final ThreadCache tcache;
     /**
@@ -174,6 +180,10 @@ public final class MallocAllocator implements Allocator, SlabInfoView {
             binIndex[i] = (byte) MallocSizeClasses.classOf(Math.max(1, (long) i << 4));
         }
         this.lock = settings.magazineRounds() > 0 ? new ReentrantLock() : null;
+        this.confinement = lock != null && !memory.isConfined() ? null : new ThreadConfinement("allocator " + name);
+        if (confinement == null) {
+            heap.guardWith(lock);
+        }
         long magazineKey = ThreadLocalRandom.current().nextLong() | 2;
         boolean keyed = true;
         for (SlabCache bin : bins) {
@@ -201,6 +211,13 @@ public final class MallocAllocator implements Allocator, SlabInfoView {
 
     /** The depot keeps this many full magazines per bin; more go back to the slabs. */
     static final int DEPOT_MAX = 4;
+
+    /** Refuses a call from a thread that may not change this allocator; when it is thread-safe, none is refused. */
+    private void checkThread() {
+        if (confinement != null) {
+            confinement.check();
+        }
+    }
 
     private void lock() {
         if (lock != null) {
@@ -362,6 +379,7 @@ public final class MallocAllocator implements Allocator, SlabInfoView {
 
     @Override
     public long malloc(long byteSize) {
+        checkThread();
         if (Long.compareUnsigned(byteSize, smallMax) <= 0) {
             int b = binIndex[(int) ((byteSize + 15) >>> 4)];
             if (Thread.currentThread() == tcacheOwner) {
@@ -445,6 +463,7 @@ public final class MallocAllocator implements Allocator, SlabInfoView {
 
     @Override
     public long memalign(long byteAlignment, long byteSize) {
+        checkThread();
         if (byteAlignment <= 0 || Long.bitCount(byteAlignment) != 1) {
             throw new IllegalArgumentException("byteAlignment must be a power of two: " + byteAlignment);
         }
@@ -476,6 +495,7 @@ public final class MallocAllocator implements Allocator, SlabInfoView {
 
     @Override
     public void free(long address) {
+        checkThread();
         if (Long.compareUnsigned(address - heapStart, memory.brk() - heapStart) < 0) {
             long slab = address & -SLAB_ALIGN;
             if (memory.getLong(slab) == (slab ^ key) && (address & (ALIGNMENT - 1)) == 0) {
@@ -543,6 +563,7 @@ public final class MallocAllocator implements Allocator, SlabInfoView {
 
     @Override
     public long realloc(long address, long byteSize) {
+        checkThread();
         if (byteSize < 0) {
             throw new IllegalArgumentException("byteSize must not be negative: " + byteSize);
         }
@@ -826,7 +847,22 @@ public final class MallocAllocator implements Allocator, SlabInfoView {
     }
 
     @Override
+    public boolean isThreadSafe() {
+        return confinement == null;
+    }
+
+    @Override
+    public void guardWith(ReentrantLock lock) {
+        if (confinement != null) {
+            confinement.guardWith(lock);
+            heap.guardWith(lock);
+        }
+        memory.guardWith(lock);
+    }
+
+    @Override
     public void close() {
+        checkThread();
         memory.close();
     }
 

@@ -1,6 +1,7 @@
 package io.github.alloclab.memory;
 
 import java.lang.foreign.MemorySegment;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The memory an allocator manages, reached the way a C allocator reaches a kernel.
@@ -30,8 +31,12 @@ import java.lang.foreign.MemorySegment;
  *       {@linkplain SimulatedMemorySource simulated source} throws {@link SegmentationFault} for an address
  *       outside any mapping or without the permission) or may not (the flat source only stops accesses
  *       outside its reservations, with {@link IndexOutOfBoundsException}).</li>
- *   <li>Sources are single-threaded, like the allocators that own them, unless an implementation says
- *       otherwise. {@link #close()} releases the off-heap memory at once.</li>
+ *   <li>Threads: the system calls ({@code sbrk}, {@code brk}, {@code mmap}, {@code munmap}) are the owning
+ *       allocator's to serialise. Loads and stores may come from any thread unless the source
+ *       {@linkplain #isConfined() is confined}: then they are accepted from the thread that made it, or, once it
+ *       is {@linkplain #guardWith guarded}, from a thread that holds the guard's lock, and refused with
+ *       {@link WrongThreadException} from any other. {@link #close()} releases the off-heap memory at
+ *       once.</li>
  * </ul>
  *
  * Multi-byte values are little-endian and may be unaligned.
@@ -151,6 +156,25 @@ public interface MemorySource extends AutoCloseable {
      * @throws IllegalArgumentException if the segment is not a view of this source's memory
      */
     long addressOf(MemorySegment segment);
+
+    /**
+     * {@return whether this source accepts calls only from the thread that made it, or from holders of its guard}
+     * The simulated source is confined because its TLB and page table change on every miss; the flat source is
+     * not, its loads and stores being plain accesses to shared off-heap memory.
+     */
+    default boolean isConfined() {
+        return false;
+    }
+
+    /**
+     * From now on accepts calls from any thread that holds {@code lock}, and from no other; a source that is not
+     * {@linkplain #isConfined() confined} ignores this. {@code ConcurrentAllocator} calls it.
+     *
+     * @throws WrongThreadException  if the calling thread may not use the source now
+     * @throws IllegalStateException if the source is already guarded by another lock
+     */
+    default void guardWith(ReentrantLock lock) {
+    }
 
     /** Releases all off-heap memory of this source. Addresses it handed out become invalid. */
     @Override

@@ -1,9 +1,11 @@
 package io.github.alloclab.memory;
 
+import io.github.alloclab.internal.ThreadConfinement;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The teaching memory source: a simulated process address space with VMAs, permissions, a page table,
@@ -76,7 +78,10 @@ import java.util.List;
  * A TLB hit is O(1); a miss walks four levels; a fault is O(log VMAs) plus a page of copying.
  *
  * <h2>Thread safety</h2>
- * Not thread-safe, like the allocators that own it.
+ * Confined, as the process it simulates has one thread: every load, store and system call from a thread other
+ * than the one that made the source throws {@link WrongThreadException} before it changes anything, unless the
+ * source was {@linkplain #guardWith guarded} and the thread holds that lock. The check costs the TLB hit path one
+ * comparison.
  *
  * <h2>References</h2>
  * Arpaci-Dusseau, <i>Operating Systems: Three Easy Pieces</i>, chapters 18-23 (paging, TLBs, multi-level page
@@ -114,6 +119,7 @@ public final class SimulatedMemorySource implements MemorySource {
     private final long stackLimit;
     private final long stackGuardGap;
 
+    private final ThreadConfinement confinement = new ThreadConfinement("a simulated memory source");
     private final AddressSpace space = new AddressSpace();
     private final PageTable pageTable = new PageTable();
     private final Reservations frames;
@@ -226,6 +232,7 @@ public final class SimulatedMemorySource implements MemorySource {
 
     @Override
     public boolean brk(long address) {
+        confinement.check();
         if (address < startBrk || address - heapBase > heapLimit) {
             return false;
         }
@@ -267,6 +274,7 @@ public final class SimulatedMemorySource implements MemorySource {
 
     @Override
     public long mmap(long byteSize) {
+        confinement.check();
         if (byteSize <= 0) {
             throw new IllegalArgumentException("mmap length must be positive: " + byteSize);
         }
@@ -290,6 +298,7 @@ public final class SimulatedMemorySource implements MemorySource {
      * {@link #FAILED}: where {@code mmap(NULL, byteSize, ...)} would place a mapping.
      */
     public long unmappedArea(long byteSize) {
+        confinement.check();
         if (byteSize <= 0) {
             throw new IllegalArgumentException("length must be positive: " + byteSize);
         }
@@ -298,6 +307,7 @@ public final class SimulatedMemorySource implements MemorySource {
 
     @Override
     public int munmap(long address, long byteSize) {
+        confinement.check();
         if (byteSize <= 0 || (address & pageMask) != 0 || address < 0 || address + byteSize < address) {
             return -1;
         }
@@ -345,6 +355,7 @@ public final class SimulatedMemorySource implements MemorySource {
      *                                  ends above {@link #ADDRESS_LIMIT}
      */
     public void mapFixed(Vma vma) {
+        confinement.check();
         if ((vma.start() & pageMask) != 0 || (vma.end() & pageMask) != 0) {
             throw new IllegalArgumentException("area is not page-aligned: " + vma);
         }
@@ -367,6 +378,7 @@ public final class SimulatedMemorySource implements MemorySource {
      * Parts already backed are left as they are.
      */
     public void reserve(long start, long byteSize) {
+        confinement.check();
         if ((start & pageMask) != 0 || byteSize <= 0 || start + byteSize > ADDRESS_LIMIT || start < 0) {
             throw new IllegalArgumentException("bad range to reserve: 0x%x + %d".formatted(start, byteSize));
         }
@@ -381,6 +393,7 @@ public final class SimulatedMemorySource implements MemorySource {
      *         of the range is not mapped ({@code ENOMEM}), in which case nothing changes
      */
     public int mprotect(long address, long byteSize, int protection) {
+        confinement.check();
         if ((address & pageMask) != 0 || byteSize <= 0 || !Protection.isValid(protection)
                 || address + byteSize > ADDRESS_LIMIT || address < 0) {
             return -1;
@@ -402,6 +415,7 @@ public final class SimulatedMemorySource implements MemorySource {
      * its RELRO range this way after {@link #mprotect}.
      */
     public void label(long address, long byteSize, String label) {
+        confinement.check();
         if ((address & pageMask) != 0 || byteSize <= 0) {
             throw new IllegalArgumentException("bad range to label: 0x%x + %d".formatted(address, byteSize));
         }
@@ -513,6 +527,7 @@ public final class SimulatedMemorySource implements MemorySource {
 
     /** {@return the TLB slot that translates {@code address} for {@code access}, faulting the page in if needed} */
     private int slot(long address, AccessKind access, long byteSize) {
+        confinement.check();
         long vpn = address >>> pageShift;
         int slot = (int) vpn & TLB_MASK;
         if (tlbVpn[slot] == vpn && (tlbPermission[slot] & access.protection()) != 0) {
@@ -686,7 +701,7 @@ public final class SimulatedMemorySource implements MemorySource {
     private int hit(long address, int permission, long width) {
         long vpn = address >>> pageShift;
         int slot = (int) vpn & TLB_MASK;
-        return tlbVpn[slot] == vpn && (tlbPermission[slot] & permission) != 0
+        return tlbVpn[slot] == vpn && (tlbPermission[slot] & permission) != 0 && confinement.owns()
                 && (address & pageMask) <= pageSize - width ? slot : -1;
     }
 
@@ -885,7 +900,18 @@ public final class SimulatedMemorySource implements MemorySource {
     }
 
     @Override
+    public boolean isConfined() {
+        return true;
+    }
+
+    @Override
+    public void guardWith(ReentrantLock lock) {
+        confinement.guardWith(lock);
+    }
+
+    @Override
     public void close() {
+        confinement.check();
         Arrays.fill(tlbVpn, -1);
         Arrays.fill(tlbFrame, null);
         frames.close();

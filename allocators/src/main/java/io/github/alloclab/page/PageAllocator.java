@@ -25,10 +25,12 @@ import io.github.alloclab.allocator.HeapCorruptionException;
 import io.github.alloclab.allocator.HeapStats;
 import io.github.alloclab.allocator.Violation;
 import io.github.alloclab.internal.RegionTable;
+import io.github.alloclab.internal.ThreadConfinement;
 import io.github.alloclab.memory.MemorySource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeMap;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 
 /**
@@ -102,7 +104,8 @@ import java.util.function.Consumer;
  * O(pages mapped).
  *
  * <h2>Thread safety</h2>
- * Not thread-safe: one thread at a time, as the memory source it owns.
+ * Confined to the thread that made it: a call that changes the heap from another thread throws
+ * {@link WrongThreadException} first. Share it through {@link io.github.alloclab.allocator.ConcurrentAllocator}.
  *
  * <h2>References</h2>
  * Netty {@code PoolChunk} (runs of pages, {@code runsAvail} by size with the lowest offset first, run
@@ -119,6 +122,7 @@ public final class PageAllocator implements Allocator, PageRuns, BuddyInfoView {
     private final String name;
     private final MemorySource memory;
     private final PageSettings settings;
+    private final ThreadConfinement confinement;
     private final long pageSize;
     private final int pageShift;
     /** C: the pages of an ordinary chunk. */
@@ -144,6 +148,7 @@ public final class PageAllocator implements Allocator, PageRuns, BuddyInfoView {
         this.name = name;
         this.memory = memory;
         this.settings = settings;
+        this.confinement = new ThreadConfinement("allocator " + name);
         this.pageSize = memory.pageSize();
         this.pageShift = Long.numberOfTrailingZeros(pageSize);
         if (settings.chunkBytes() < 4 * pageSize) {
@@ -230,6 +235,7 @@ public final class PageAllocator implements Allocator, PageRuns, BuddyInfoView {
 
     @Override
     public long malloc(long byteSize) {
+        confinement.check();
         if (byteSize < 0) {
             throw new IllegalArgumentException("byteSize must not be negative: " + byteSize);
         }
@@ -241,6 +247,7 @@ public final class PageAllocator implements Allocator, PageRuns, BuddyInfoView {
 
     @Override
     public long allocateRun(long pages) {
+        confinement.check();
         if (pages <= 0) {
             throw new IllegalArgumentException("a run needs at least one page: " + pages);
         }
@@ -249,6 +256,7 @@ public final class PageAllocator implements Allocator, PageRuns, BuddyInfoView {
 
     @Override
     public long allocateRun(long pages, long byteAlignment) {
+        confinement.check();
         if (byteAlignment <= 0 || Long.bitCount(byteAlignment) != 1) {
             throw new IllegalArgumentException("byteAlignment must be a power of two: " + byteAlignment);
         }
@@ -335,6 +343,7 @@ public final class PageAllocator implements Allocator, PageRuns, BuddyInfoView {
 
     @Override
     public long memalign(long byteAlignment, long byteSize) {
+        confinement.check();
         if (byteAlignment <= 0 || Long.bitCount(byteAlignment) != 1) {
             throw new IllegalArgumentException("byteAlignment must be a power of two: " + byteAlignment);
         }
@@ -351,6 +360,7 @@ public final class PageAllocator implements Allocator, PageRuns, BuddyInfoView {
 
     @Override
     public void free(long address) {
+        confinement.check();
         if (address == 0) {
             return;
         }
@@ -359,6 +369,7 @@ public final class PageAllocator implements Allocator, PageRuns, BuddyInfoView {
 
     @Override
     public void freeRun(long address) {
+        confinement.check();
         release(checkedRun(address, "freeRun()"), foundChunk);
     }
 
@@ -460,6 +471,7 @@ public final class PageAllocator implements Allocator, PageRuns, BuddyInfoView {
 
     @Override
     public long realloc(long address, long byteSize) {
+        confinement.check();
         if (byteSize < 0) {
             throw new IllegalArgumentException("byteSize must not be negative: " + byteSize);
         }
@@ -551,6 +563,7 @@ public final class PageAllocator implements Allocator, PageRuns, BuddyInfoView {
 
     @Override
     public void setPagePrivate(long address, long value) {
+        confinement.check();
         long e = pageEntry(address, "setPagePrivate()");
         long tag = memory.getLong(e + TAG);
         if (isFirst(tag) && state(tag) == FREE) {
@@ -652,7 +665,14 @@ public final class PageAllocator implements Allocator, PageRuns, BuddyInfoView {
     }
 
     @Override
+    public void guardWith(ReentrantLock lock) {
+        confinement.guardWith(lock);
+        memory.guardWith(lock);
+    }
+
+    @Override
     public void close() {
+        confinement.check();
         memory.close();
     }
 

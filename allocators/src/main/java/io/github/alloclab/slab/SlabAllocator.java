@@ -13,6 +13,7 @@ import io.github.alloclab.allocator.SlabInfo;
 import io.github.alloclab.allocator.SlabInfoView;
 import io.github.alloclab.allocator.Violation;
 import io.github.alloclab.internal.BrkMappedSource;
+import io.github.alloclab.internal.ThreadConfinement;
 import io.github.alloclab.memory.MemorySource;
 import io.github.alloclab.page.PageAllocator;
 import io.github.alloclab.page.PageSettings;
@@ -85,7 +86,12 @@ import java.util.function.LongConsumer;
  * O(log chunks).
  *
  * <h2>Thread safety</h2>
- * Not thread-safe, as the memory source it owns.
+ * With magazines ({@code magazineRounds > 0}) over a memory source that is not confined (the flat one), any
+ * thread may call it: the fast paths touch only the calling thread's magazines and the object, and everything
+ * else runs under one lock, the page allocator's calls included. Otherwise (no magazines, or the simulated
+ * source) it is confined to the thread that made it: a call that changes the heap from another thread throws
+ * {@link WrongThreadException} first; share it through {@link io.github.alloclab.allocator.ConcurrentAllocator}.
+ * The checker, the walk and the statistics are exact only while no other thread changes the heap.
  *
  * <h2>References</h2>
  * Bonwick, "The Slab Allocator: An Object-Caching Kernel Memory Allocator", USENIX Summer 1994. Bonwick and
@@ -133,6 +139,8 @@ public final class SlabAllocator implements Allocator, SlabInfoView {
     private final SlabCache[] kmalloc = new SlabCache[KMALLOC_SIZES.length];
     /** With magazines: the lock every path but the magazine fast paths holds, and where magazines come from. */
     private final ReentrantLock lock;
+    /** Null when the allocator is thread-safe: with magazines, over a source any thread may use. */
+    private final ThreadConfinement confinement;
     private final SlabCache magazineCache;
     private final long magazineKey;
 
@@ -160,6 +168,10 @@ public final class SlabAllocator implements Allocator, SlabInfoView {
         this.descriptorCache = newCache("kmem_slab_cache", SlabLayout.DESCRIPTOR_BYTES, ALIGNMENT, null, null, true);
         int rounds = settings.magazineRounds();
         this.lock = rounds > 0 ? new ReentrantLock() : null;
+        this.confinement = lock != null && !memory.isConfined() ? null : new ThreadConfinement("allocator " + name);
+        if (confinement == null) {
+            pages.guardWith(lock);
+        }
         this.magazineKey = ThreadLocalRandom.current().nextLong() | 2;
         this.magazineCache = rounds > 0
                 ? newCache("kmem_magazine_" + rounds, 8 + 8L * rounds, ALIGNMENT, null, null, true) : null;
@@ -170,6 +182,13 @@ public final class SlabAllocator implements Allocator, SlabInfoView {
 
     /** The depot keeps this many full magazines per cache; more go back to the slabs. */
     static final int DEPOT_MAX = 4;
+
+    /** Refuses a call from a thread that may not change this allocator; when it is thread-safe, none is refused. */
+    private void checkThread() {
+        if (confinement != null) {
+            confinement.check();
+        }
+    }
 
     private void lock() {
         if (lock != null) {
@@ -203,6 +222,7 @@ public final class SlabAllocator implements Allocator, SlabInfoView {
      */
     public SlabCache createCache(String name, long objectSize, long byteAlignment, LongConsumer constructor,
                                  LongConsumer destructor) {
+        checkThread();
         if (name == null || name.isBlank() || name.chars().anyMatch(Character::isWhitespace)) {
             throw new IllegalArgumentException("a cache needs a name without spaces: '" + name + "'");
         }
@@ -299,6 +319,7 @@ public final class SlabAllocator implements Allocator, SlabInfoView {
 
     /** {@return an object of {@code cache}, or 0 when no memory is left} ({@code kmem_cache_alloc}) */
     public long cacheAlloc(SlabCache cache) {
+        checkThread();
         owned(cache);
         long p = allocFrom(cache);
         if (p == 0) {
@@ -319,6 +340,7 @@ public final class SlabAllocator implements Allocator, SlabInfoView {
      * @throws HeapCorruptionException if {@code address} is not an allocated object of that cache
      */
     public void cacheFree(SlabCache cache, long address) {
+        checkThread();
         owned(cache);
         long slab;
         lock();
@@ -340,6 +362,7 @@ public final class SlabAllocator implements Allocator, SlabInfoView {
      * @throws IllegalStateException if objects are still in use, or the cache is one of kmalloc's
      */
     public void destroyCache(SlabCache cache) {
+        checkThread();
         owned(cache);
         if (cache.internal() || Arrays.asList(kmalloc).contains(cache)) {
             throw new IllegalStateException("cache " + cache.name() + " belongs to the allocator");
@@ -375,6 +398,7 @@ public final class SlabAllocator implements Allocator, SlabInfoView {
      * cache ({@code kmem_cache_reap}); {@return the slabs given back}
      */
     public long reap() {
+        checkThread();
         lock();
         try {
             for (int i = 0; i < cacheCount; i++) {
@@ -441,6 +465,7 @@ public final class SlabAllocator implements Allocator, SlabInfoView {
 
     @Override
     public long malloc(long byteSize) {
+        checkThread();
         if (byteSize <= MAX_KMALLOC) {
             if (byteSize < 0) {
                 throw new IllegalArgumentException("byteSize must not be negative: " + byteSize);
@@ -495,6 +520,7 @@ public final class SlabAllocator implements Allocator, SlabInfoView {
 
     @Override
     public long memalign(long byteAlignment, long byteSize) {
+        checkThread();
         if (byteAlignment <= 0 || Long.bitCount(byteAlignment) != 1) {
             throw new IllegalArgumentException("byteAlignment must be a power of two: " + byteAlignment);
         }
@@ -513,6 +539,7 @@ public final class SlabAllocator implements Allocator, SlabInfoView {
 
     @Override
     public void free(long address) {
+        checkThread();
         long slab = address & pageMask;
         // Only a page below the break is probed without the lock: the mappings' table is not for sharing.
         if ((address & (ALIGNMENT - 1)) == 0 && Long.compareUnsigned(slab - heapStart, memory.brk() - heapStart) < 0
@@ -603,6 +630,7 @@ public final class SlabAllocator implements Allocator, SlabInfoView {
 
     @Override
     public long realloc(long address, long byteSize) {
+        checkThread();
         if (byteSize < 0) {
             throw new IllegalArgumentException("byteSize must not be negative: " + byteSize);
         }
@@ -804,7 +832,22 @@ public final class SlabAllocator implements Allocator, SlabInfoView {
     }
 
     @Override
+    public boolean isThreadSafe() {
+        return confinement == null;
+    }
+
+    @Override
+    public void guardWith(ReentrantLock lock) {
+        if (confinement != null) {
+            confinement.guardWith(lock);
+            pages.guardWith(lock);
+        }
+        memory.guardWith(lock);
+    }
+
+    @Override
     public void close() {
+        checkThread();
         memory.close();
     }
 

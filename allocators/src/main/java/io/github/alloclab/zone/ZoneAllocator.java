@@ -13,6 +13,7 @@ import io.github.alloclab.allocator.HeapStats;
 import io.github.alloclab.allocator.Violation;
 import io.github.alloclab.internal.BrkMappedSource;
 import io.github.alloclab.internal.ThreadCache;
+import io.github.alloclab.internal.ThreadConfinement;
 import io.github.alloclab.memory.MemorySource;
 import io.github.alloclab.page.PageAllocator;
 import io.github.alloclab.page.PageSettings;
@@ -22,6 +23,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 
 /**
@@ -92,7 +94,9 @@ import java.util.function.Consumer;
  * {@code tcacheCount = 0} turns the cache off.
  *
  * <h2>Thread safety</h2>
- * Not thread-safe, as the memory source it owns; the thread cache serves the one thread that uses the allocator.
+ * Confined to the thread that made it, whose thread cache it keeps: a call that changes the heap from another
+ * thread throws {@link WrongThreadException} first. Share it through
+ * {@link io.github.alloclab.allocator.ConcurrentAllocator}.
  *
  * <h2>References</h2>
  * Mach {@code kern/zalloc.c} and {@code kern/kalloc.c}; Apple's {@code zprint(1)}; Bonwick, "The Slab
@@ -133,6 +137,7 @@ public final class ZoneAllocator implements Allocator {
     private final String name;
     private final MemorySource memory;
     private final ZoneSettings settings;
+    private final ThreadConfinement confinement;
     private final PageAllocator pages;
     private final long pageSize;
     private final long pageMask;
@@ -153,6 +158,7 @@ public final class ZoneAllocator implements Allocator {
         this.name = name;
         this.memory = memory;
         this.settings = settings;
+        this.confinement = new ThreadConfinement("allocator " + name);
         this.pageSize = memory.pageSize();
         this.pageMask = -pageSize;
         this.heapStart = memory.heapStart();
@@ -183,6 +189,7 @@ public final class ZoneAllocator implements Allocator {
      * @throws IllegalArgumentException for a bad size, a duplicate name, or a maximum below one chunk
      */
     public Zone zinit(long elementSize, long maxBytes, long allocBytes, String zoneName, boolean exhaustible) {
+        confinement.check();
         if (zoneName == null || zoneName.isBlank()) {
             throw new IllegalArgumentException("a zone needs a name");
         }
@@ -232,6 +239,7 @@ public final class ZoneAllocator implements Allocator {
      * @throws ZoneExhaustedException when a zone that is not exhaustible is at its maximum with nothing free
      */
     public long zalloc(Zone zone) {
+        confinement.check();
         owned(zone);
         long p = zone.zalloc();
         if (p == 0 && !zone.atMaximum() && zoneGc() > 0) {
@@ -246,6 +254,7 @@ public final class ZoneAllocator implements Allocator {
      * @throws HeapCorruptionException if {@code address} is not an allocated element of that zone
      */
     public void zfree(Zone zone, long address) {
+        confinement.check();
         owned(zone);
         long chunk = chunkOf(address, "zfree()");
         if (chunk == 0 || zones[(int) memory.getLong(chunk + ZONE)] != zone) {
@@ -261,6 +270,7 @@ public final class ZoneAllocator implements Allocator {
      * XNU's {@code zone_gc} first drains the zones' per-CPU caches; {@return the chunks given back}
      */
     public long zoneGc() {
+        confinement.check();
         drainThreadCache();
         long n = 0;
         for (int i = 0; i < zoneCount; i++) {
@@ -271,6 +281,7 @@ public final class ZoneAllocator implements Allocator {
 
     /** Gives every element in the thread cache back to its zone; {@return how many} */
     public int drainThreadCache() {
+        confinement.check();
         int n = 0;
         for (int b = 0; b < TCACHE_BINS; b++) {
             Zone zone = kalloc[b];
@@ -328,6 +339,7 @@ public final class ZoneAllocator implements Allocator {
 
     @Override
     public long malloc(long byteSize) {
+        confinement.check();
         if (Long.compareUnsigned(byteSize, TCACHE_MAX) <= 0) {
             long p = tcache.get(KALLOC_INDEX[(int) ((byteSize + 15) >>> 4)]);
             if (p != 0) {
@@ -383,6 +395,7 @@ public final class ZoneAllocator implements Allocator {
 
     @Override
     public long memalign(long byteAlignment, long byteSize) {
+        confinement.check();
         if (byteAlignment <= 0 || Long.bitCount(byteAlignment) != 1) {
             throw new IllegalArgumentException("byteAlignment must be a power of two: " + byteAlignment);
         }
@@ -399,6 +412,7 @@ public final class ZoneAllocator implements Allocator {
 
     @Override
     public void free(long address) {
+        confinement.check();
         long page = address & pageMask;
         if (Long.compareUnsigned(page - heapStart, memory.brk() - heapStart) < 0
                 && memory.getLong(page + MAGIC) == (page ^ key)) {
@@ -491,6 +505,7 @@ public final class ZoneAllocator implements Allocator {
 
     @Override
     public long realloc(long address, long byteSize) {
+        confinement.check();
         if (byteSize < 0) {
             throw new IllegalArgumentException("byteSize must not be negative: " + byteSize);
         }
@@ -642,7 +657,15 @@ public final class ZoneAllocator implements Allocator {
     }
 
     @Override
+    public void guardWith(ReentrantLock lock) {
+        confinement.guardWith(lock);
+        pages.guardWith(lock);
+        memory.guardWith(lock);
+    }
+
+    @Override
     public void close() {
+        confinement.check();
         memory.close();
     }
 
