@@ -53,9 +53,8 @@ public final class ThreadConfinement {
             return;
         }
         throw new WrongThreadException(lock == null
-                ? "%s is confined to thread '%s' and was called from thread '%s'; it is not thread-safe: share it"
+                ? "%s is confined to thread '%s' but was called from thread '%s': share it through a ConcurrentAllocator"
                         .formatted(what, owner.getName(), Thread.currentThread().getName())
-                        + " between threads with ConcurrentAllocator"
                 : "%s is shared under a lock that thread '%s' does not hold; call it through its ConcurrentAllocator"
                         .formatted(what, Thread.currentThread().getName()));
     }

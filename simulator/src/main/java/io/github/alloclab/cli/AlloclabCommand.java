@@ -25,7 +25,7 @@ import picocli.CommandLine.UnmatchedArgumentException;
                 SizeCommand.class, ReadElfCommand.class, MapsCommand.class, PmapCommand.class,
                 LayoutCommand.class, FaultCommand.class, HeapErrorCommand.class, FreeListCommand.class,
                 BuddyInfoCommand.class, SlabInfoCommand.class, ZprintCommand.class, MallInfoCommand.class,
-                HeapCommand.class, ReportCommand.class,
+                HeapCommand.class, ReportCommand.class, ThreadsCommand.class,
                 CommandLine.HelpCommand.class},
         footer = {"", "Exit codes: 0 ok, 1 an allocator failed a replay check, 2 bad input or usage, 3 internal error,",
                 "4 a replay ran out of memory (malloc returned NULL at the --heap-limit / --mmap-limit)."})
