@@ -13,6 +13,7 @@ import io.github.alloclab.allocator.Block;
 import io.github.alloclab.allocator.BlockState;
 import io.github.alloclab.allocator.BuddyInfo;
 import io.github.alloclab.allocator.BuddyInfoView;
+import io.github.alloclab.allocator.CorruptionKind;
 import io.github.alloclab.allocator.HeapCorruptionException;
 import io.github.alloclab.allocator.HeapStats;
 import io.github.alloclab.allocator.Violation;
@@ -469,25 +470,26 @@ public final class BuddyAllocator implements Allocator, BuddyInfoView {
             if (large.owns(address)) {
                 return -1;
             }
-            throw new HeapCorruptionException(call + ": invalid pointer", address);
+            throw new HeapCorruptionException(CorruptionKind.INVALID_POINTER, call + ": invalid pointer", address);
         }
         long base = arenas.start(a);
         long off = b - base;
         if ((address & (ALIGNMENT - 1)) != 0 || (off & (minBlock - 1)) != 0) {
-            throw new HeapCorruptionException(call + ": invalid pointer", address);
+            throw new HeapCorruptionException(CorruptionKind.INVALID_POINTER, call + ": invalid pointer", address);
         }
         int tag = tagOf(b, base);
         if (isHead(tag) && state(tag) == ALLOCATED) {
             if (order(tag) > maxUserOrder || (off & (blockSize(order(tag)) - 1)) != 0) {
-                throw new HeapCorruptionException(call + ": invalid size", address);
+                throw new HeapCorruptionException(CorruptionKind.INVALID_SIZE, call + ": invalid size", address);
             }
             return a;
         }
         // Freed already? Its block may since have merged into a larger free block that starts below it.
         int holder = isHead(tag) ? tag : containingTag(base, off);
         boolean doubleFree = isHead(holder) && state(holder) == FREE;
-        throw new HeapCorruptionException(doubleFree && call.equals("free()")
-                ? "free(): double free detected" : call + ": invalid pointer", address);
+        throw doubleFree && call.equals("free()")
+                ? new HeapCorruptionException(CorruptionKind.DOUBLE_FREE, "free(): double free detected", address)
+                : new HeapCorruptionException(CorruptionKind.INVALID_POINTER, call + ": invalid pointer", address);
     }
 
     /** {@return the tag of the block that holds {@code off}: the first head found rounding down by each order} */

@@ -2,6 +2,7 @@ package io.github.alloclab.buddy;
 
 import io.github.alloclab.allocator.Block;
 import io.github.alloclab.allocator.BlockState;
+import io.github.alloclab.allocator.CorruptionKind;
 import io.github.alloclab.allocator.HeapCorruptionException;
 import io.github.alloclab.allocator.Violation;
 import io.github.alloclab.memory.MemorySource;
@@ -124,7 +125,7 @@ final class LargeBlocks {
      */
     void free(long p, String call) {
         if (!owns(p)) {
-            throw new HeapCorruptionException(call + ": invalid pointer", p);
+            throw new HeapCorruptionException(CorruptionKind.INVALID_POINTER, call + ": invalid pointer", p);
         }
         long h = p - HEADER;
         long start = memory.getLong(h + START);

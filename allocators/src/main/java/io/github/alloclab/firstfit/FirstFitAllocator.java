@@ -273,6 +273,30 @@ public final class FirstFitAllocator implements Allocator {
         this.trimThreshold = fixedHeap || bytes == 0 ? Long.MAX_VALUE : bytes;
     }
 
+    /**
+     * Gives back every free byte at the top of the heap, whatever the trim threshold, as glibc's
+     * {@code malloc_trim(0)} does. With deferred coalescing it first merges every run of adjacent free blocks (as
+     * {@code malloc_trim} consolidates the fastbins); without coalescing it gives back the free blocks at the top
+     * one by one, merging none. A fixed heap never shrinks.
+     *
+     * @return the bytes given back
+     */
+    public long trim() {
+        if (fixedHeap) {
+            return 0;
+        }
+        if (coalescing == Coalescing.DEFERRED) {
+            coalesceAll();
+        }
+        long before = epilogue;
+        long last;
+        do {
+            last = epilogue;
+            trimTop(0);
+        } while (epilogue != last);
+        return before - epilogue;
+    }
+
     /** {@return the bytes of the free block at the top of the heap, 0 if the top block is in use: glibc's keepcost} */
     public long topFreeBytes() {
         long top = freeBlockBelow(epilogue);
@@ -692,8 +716,13 @@ public final class FirstFitAllocator implements Allocator {
 
     /** Gives a large free top block back to the kernel. */
     private void trimTop() {
+        trimTop(trimThreshold);
+    }
+
+    /** Gives the free top block back to the kernel if it is at least {@code threshold} bytes. */
+    private void trimTop(long threshold) {
         long top = freeBlockBelow(epilogue);
-        if (top == 0 || epilogue - top < trimThreshold) {
+        if (top == 0 || epilogue - top < threshold) {
             return;
         }
         long size = epilogue - top;

@@ -360,6 +360,30 @@ public final class MallocAllocator implements Allocator, SlabInfoView {
         return mmapThreshold;
     }
 
+    /**
+     * Gives back all the memory it can, as glibc's {@code malloc_trim(0)}: the calling thread's cache and every
+     * depot (with the calling thread's magazines) go back to the bins, every empty slab goes back to the heap
+     * (below {@code maxEmptySlabs} too), and the heap gives back its free top whatever the trim threshold. Objects
+     * in other threads' magazines stay where they are, and so do their slabs.
+     *
+     * @return the bytes the footprint shrank by
+     */
+    public long trim() {
+        lock();
+        try {
+            long before = memory.footprintBytes();
+            drainThreadCache();
+            purgeMagazines();
+            for (SlabCache bin : bins) {
+                bin.reap();
+            }
+            heap.trim();
+            return before - memory.footprintBytes();
+        } finally {
+            unlock();
+        }
+    }
+
     /** {@return the trim threshold now} */
     public long trimThreshold() {
         return trimThreshold;

@@ -21,6 +21,7 @@ import io.github.alloclab.allocator.Block;
 import io.github.alloclab.allocator.BlockState;
 import io.github.alloclab.allocator.BuddyInfo;
 import io.github.alloclab.allocator.BuddyInfoView;
+import io.github.alloclab.allocator.CorruptionKind;
 import io.github.alloclab.allocator.HeapCorruptionException;
 import io.github.alloclab.allocator.HeapStats;
 import io.github.alloclab.allocator.Violation;
@@ -381,12 +382,12 @@ public final class PageAllocator implements Allocator, PageRuns, BuddyInfoView {
     private long checkedRun(long address, String call) {
         int c = chunks.find(address);
         if (c < 0) {
-            throw new HeapCorruptionException(call + ": invalid pointer", address);
+            throw new HeapCorruptionException(CorruptionKind.INVALID_POINTER, call + ": invalid pointer", address);
         }
         long base = chunks.start(c);
         long data = base + metaPages(base) * pageSize;
         if (address < data || (address & (pageSize - 1)) != 0) {
-            throw new HeapCorruptionException(call + ": invalid pointer", address);
+            throw new HeapCorruptionException(CorruptionKind.INVALID_POINTER, call + ": invalid pointer", address);
         }
         long e = PageLayout.entry(base, (address - data) >>> pageShift);
         long tag = memory.getLong(e + TAG);
@@ -396,8 +397,9 @@ public final class PageAllocator implements Allocator, PageRuns, BuddyInfoView {
         }
         long holder = isFirst(tag) ? tag : containingTag(base, e);
         boolean doubleFree = state(holder) == FREE;
-        throw new HeapCorruptionException(doubleFree && call.equals("free()")
-                ? "free(): double free detected" : call + ": invalid pointer", address);
+        throw doubleFree && call.equals("free()")
+                ? new HeapCorruptionException(CorruptionKind.DOUBLE_FREE, "free(): double free detected", address)
+                : new HeapCorruptionException(CorruptionKind.INVALID_POINTER, call + ": invalid pointer", address);
     }
 
     /** {@return the first tag of the run that holds entry {@code e}, found by stepping down (error path only)} */

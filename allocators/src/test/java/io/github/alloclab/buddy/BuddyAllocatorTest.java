@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.alloclab.allocator.Block;
 import io.github.alloclab.allocator.BlockState;
+import io.github.alloclab.allocator.CorruptionKind;
 import io.github.alloclab.allocator.HeapCorruptionException;
 import io.github.alloclab.allocator.HeapStats;
 import io.github.alloclab.allocator.Violation;
@@ -317,6 +318,40 @@ class BuddyAllocatorTest {
         heap.free(large);
         assertThatThrownBy(() -> heap.free(large)).as("an unmapped large block").hasMessageStartingWith("free(): invalid pointer");
         assertThat(heap.check()).isEmpty();
+    }
+
+    @Test
+    void misuseIsReportedWithItsKind() {
+        for (BuddySettings settings : List.of(MAP, HEADER)) {
+            var heap = heap(settings);
+            long a = heap.malloc(10);
+            long p = heap.malloc(10);     // a's buddy
+            long keep = heap.malloc(100);
+            heap.free(p);
+            assertThatThrownBy(() -> heap.free(p)).as("%s: a double free", settings.metadata())
+                    .isInstanceOfSatisfying(HeapCorruptionException.class,
+                            e -> assertThat(e.kind()).isEqualTo(CorruptionKind.DOUBLE_FREE));
+            heap.free(a);                 // merges with p: no block starts at p any more
+            assertThatThrownBy(() -> heap.free(p)).as("%s: a double free into a merged block", settings.metadata())
+                    .isInstanceOfSatisfying(HeapCorruptionException.class,
+                            e -> assertThat(e.kind()).isEqualTo(CorruptionKind.DOUBLE_FREE));
+            assertThatThrownBy(() -> heap.free(keep + 8)).as("%s: a misaligned pointer", settings.metadata())
+                    .isInstanceOfSatisfying(HeapCorruptionException.class,
+                            e -> assertThat(e.kind()).isEqualTo(CorruptionKind.INVALID_POINTER));
+            assertThatThrownBy(() -> heap.free(0x1000)).as("%s: a pointer outside every arena", settings.metadata())
+                    .isInstanceOfSatisfying(HeapCorruptionException.class,
+                            e -> assertThat(e.kind()).isEqualTo(CorruptionKind.INVALID_POINTER));
+            assertThatThrownBy(() -> heap.realloc(p, 10)).as("%s: realloc of a freed block", settings.metadata())
+                    .isInstanceOfSatisfying(HeapCorruptionException.class,
+                            e -> assertThat(e.kind()).isEqualTo(CorruptionKind.INVALID_POINTER));
+            long large = heap.malloc(500_000);
+            heap.free(large);
+            assertThatThrownBy(() -> heap.free(large)).as("%s: an unmapped large block", settings.metadata())
+                    .isInstanceOfSatisfying(HeapCorruptionException.class,
+                            e -> assertThat(e.kind()).isEqualTo(CorruptionKind.INVALID_POINTER));
+            heap.free(keep);
+            assertThat(heap.check()).isEmpty();
+        }
     }
 
     // ---- the checker finds what is planted --------------------------------------------------------------

@@ -83,6 +83,34 @@ class FirstFitAllocatorTest {
     }
 
     @Test
+    void trimGivesBackEveryFreeByteAtTheTopWhateverTheCoalescing() {
+        for (Coalescing coalescing : List.of(Coalescing.IMMEDIATE, Coalescing.DEFERRED, Coalescing.NONE)) {
+            try (var h = new FirstFitAllocator("firstfit", new FlatMemorySource(),
+                    FirstFitSettings.DEFAULTS.withCoalescing(coalescing))) {
+                long initial = h.memory().brk();
+                List<Long> blocks = new ArrayList<>();
+                for (int i = 0; i < 40; i++) {
+                    blocks.add(h.malloc(1000 + 100 * i));
+                }
+                blocks.forEach(h::free);
+                long kept = h.memory().brk() - initial;
+                assertThat(kept).as("%s: kept after freeing everything", coalescing).isPositive();
+                if (coalescing == Coalescing.IMMEDIATE) {
+                    assertThat(kept).as("one free top, below the trim threshold").isLessThan(128 * 1024);
+                }
+                assertThat(h.trim()).as("%s: trim() gives it all back", coalescing).isEqualTo(kept);
+                assertThat(h.memory().brk()).isEqualTo(initial);
+                assertThat(h.stats().freeBlocks()).isZero();
+                assertThat(h.trim()).as("nothing more").isZero();
+                assertThat(h.check()).isEmpty();
+                long p = h.malloc(100);
+                assertThat(h.check()).isEmpty();
+                h.free(p);
+            }
+        }
+    }
+
+    @Test
     void reallocGrowsInPlaceAtTheTopOfTheHeap() {
         long p = heap.malloc(5000);
         long q = heap.realloc(p, 50_000);

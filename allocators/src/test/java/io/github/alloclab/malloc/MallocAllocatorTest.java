@@ -111,6 +111,28 @@ class MallocAllocatorTest {
     }
 
     @Test
+    void trimGivesBackTheCachesTheEmptySlabsAndTheFreeTop() {
+        MallocAllocator heap = heap();
+        var initial = heap.stats();
+        long brk = heap.memory().brk();
+        List<Long> blocks = new ArrayList<>();
+        for (int i = 0; i < 600; i++) {
+            blocks.add(heap.malloc(i % 3 == 0 ? 24 : i % 3 == 1 ? 64 : 700));
+        }
+        blocks.forEach(heap::free);
+        long kept = heap.memory().brk() - brk;
+        assertThat(kept).as("cached objects and slabs pin the heap").isPositive();
+        assertThat(heap.trim()).isEqualTo(kept);
+        assertThat(heap.memory().brk()).isEqualTo(brk);
+        var after = heap.stats();
+        assertThat(List.of(after.freeBlocks(), after.freeBytes(), after.heapBytes(), after.mappedBytes()))
+                .isEqualTo(List.of(initial.freeBlocks(), initial.freeBytes(), initial.heapBytes(), initial.mappedBytes()));
+        assertThat(heap.check()).isEmpty();
+        heap.free(heap.malloc(24));
+        assertThat(heap.check()).isEmpty();
+    }
+
+    @Test
     void freeingAMappingRaisesTheThresholdsAsGlibcDoes() {
         MallocAllocator heap = heap();
         assertThat(heap.mmapThreshold()).isEqualTo(128 * 1024);

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.alloclab.allocator.Block;
 import io.github.alloclab.allocator.BlockState;
+import io.github.alloclab.allocator.CorruptionKind;
 import io.github.alloclab.allocator.HeapCorruptionException;
 import io.github.alloclab.allocator.Violation;
 import io.github.alloclab.memory.FlatMemorySource;
@@ -254,6 +255,33 @@ class PageAllocatorTest {
         assertThatThrownBy(() -> heap.runPages(c + P)).hasMessageStartingWith("runPages(): invalid pointer");
         assertThatThrownBy(() -> heap.allocateRun(0)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> heap.allocateRun(1, 3000)).isInstanceOf(IllegalArgumentException.class);
+        assertThat(heap.check()).isEmpty();
+    }
+
+    @Test
+    void misuseIsReportedWithItsKind() {
+        var heap = heap();
+        long a = heap.allocateRun(2);
+        long b = heap.allocateRun(2);
+        heap.allocateRun(1);
+        heap.free(b);
+        assertThatThrownBy(() -> heap.free(b)).as("a double free")
+                .isInstanceOfSatisfying(HeapCorruptionException.class,
+                        e -> assertThat(e.kind()).isEqualTo(CorruptionKind.DOUBLE_FREE));
+        heap.free(a); // merges with b: no run starts at b now
+        assertThatThrownBy(() -> heap.free(b)).as("a double free into a merged run")
+                .isInstanceOfSatisfying(HeapCorruptionException.class,
+                        e -> assertThat(e.kind()).isEqualTo(CorruptionKind.DOUBLE_FREE));
+        assertThatThrownBy(() -> heap.realloc(a, 10)).as("realloc of a freed run")
+                .isInstanceOfSatisfying(HeapCorruptionException.class,
+                        e -> assertThat(e.kind()).isEqualTo(CorruptionKind.INVALID_POINTER));
+        long c = heap.allocateRun(4);
+        assertThatThrownBy(() -> heap.free(c + 16)).as("a pointer inside a page")
+                .isInstanceOfSatisfying(HeapCorruptionException.class,
+                        e -> assertThat(e.kind()).isEqualTo(CorruptionKind.INVALID_POINTER));
+        assertThatThrownBy(() -> heap.free(0x1000)).as("a pointer outside every chunk")
+                .isInstanceOfSatisfying(HeapCorruptionException.class,
+                        e -> assertThat(e.kind()).isEqualTo(CorruptionKind.INVALID_POINTER));
         assertThat(heap.check()).isEmpty();
     }
 
