@@ -282,6 +282,7 @@ public final class FirstFitAllocator implements Allocator {
      * @return the bytes given back
      */
     public long trim() {
+        confinement.check();
         if (fixedHeap) {
             return 0;
         }

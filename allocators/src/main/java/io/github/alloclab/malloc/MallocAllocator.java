@@ -369,6 +369,7 @@ public final class MallocAllocator implements Allocator, SlabInfoView {
      * @return the bytes the footprint shrank by
      */
     public long trim() {
+        checkThread();
         lock();
         try {
             long before = memory.footprintBytes();
