@@ -29,6 +29,7 @@ import io.github.alloclab.page.PageSettings;
 import io.github.alloclab.registry.AllocatorRegistry;
 import io.github.alloclab.slab.SlabAllocator;
 import io.github.alloclab.slab.SlabCache;
+import io.github.alloclab.slab.SlabSettings;
 import io.github.alloclab.zone.ZoneAllocator;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -70,7 +71,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  *       between {@code 2^k} and {@code 2^(k+1)} the classes are {@code 2^(k-2)} apart, so a request is rounded up
  *       by less than {@code 2^(k-2) <= n / 4} (jemalloc's spacing; Evans 2006); both allocators split blocks to
  *       the request, which wastes less still. Slab's kmalloc classes (powers of two, with 96 and 192) and zone's
- *       kalloc sizes are not four per doubling: kmalloc-2048 holds a request of 1025
+ *       kalloc sizes are not four per doubling: slab puts a request of 1025 in kmalloc-2048
  *       ({@link #powerOfTwoClassesWasteMoreThanAQuarter}). Exempt: a realloc that returns the block in place,
  *       which keeps the block it had rather than a class of the new size (first fit keeps a whole mapping for any
  *       smaller size, as glibc does without {@code mremap}). The class table itself is checked exhaustively in
@@ -479,11 +480,28 @@ class FragmentationProperties {
         }
     }
 
-    /** Property 2's check rejects power-of-two classes: slab's kmalloc-2048 for 1025 bytes wastes 1023. */
+    /** Property 2's check rejects power-of-two classes: slab's kmalloc-2048 holds 1025 bytes, wasting 1023. */
     @Test
     void powerOfTwoClassesWasteMoreThanAQuarter() {
-        assertThatThrownBy(() -> checkQuarter(1025, 2048, "kmalloc-2048")).isInstanceOf(AssertionError.class);
-        checkQuarter(1025, 1280, "a class of 1280");
+        settingsOf(SlabSettings.class);
+        try (Allocator heap = probe()) {
+            long p = heap.malloc(1025);
+            assertThat(heap.usableSize(p)).isEqualTo(2048);
+            assertThatThrownBy(() -> checkQuarter(1025, heap.usableSize(p), "kmalloc-2048"))
+                    .isInstanceOf(AssertionError.class).hasMessageContaining("more than a quarter");
+        }
+    }
+
+    /** Property 5's check rejects one requested byte more than the usable bytes of a real heap. */
+    @Test
+    void moreRequestedThanUsableFailsProperty5() {
+        try (Allocator heap = probe()) {
+            heap.malloc(100);
+            HeapStats stats = heap.stats();
+            checkUtilisation(100, stats, "malloc(100)");
+            assertThatThrownBy(() -> checkUtilisation(stats.usableBytes() + 1, stats, "one byte too many"))
+                    .isInstanceOf(AssertionError.class);
+        }
     }
 
     /**
