@@ -130,7 +130,7 @@ class FragmentationProperties {
     /** A live block as the caller asked for it. */
     record Live(long size, long alignment, boolean keptInPlace) {}
 
-    /** Runs the generated commands, calling {@code afterStep} after each and {@code afterAll} once all is freed. */
+    /** What a property checks: {@code afterStep} after each command, {@code afterFreeingAll} once all is freed. */
     interface Check {
         void afterStep(Allocator heap, TreeMap<Long, Live> live, String when);
 
@@ -154,10 +154,11 @@ class FragmentationProperties {
     }
 
     /**
-     * Property 1 over the live blocks. An arena block (its payload {@code header} bytes in) for a request of {@code n} bytes at alignment {@code a} needs
-     * {@code need = max(n + header, a)}; it is the minimum block if {@code need} fits one, and otherwise less than
-     * {@code 2 · need}. Any other block is a mapping of its own: less than a page past the request, and at most a
-     * page (header and alignment slack) in front of the payload.
+     * Property 1 over the live blocks. An arena block (its payload {@code header} bytes in) for a request of
+     * {@code n} bytes at alignment {@code a} needs {@code need = max(n + header, a)}; it is the minimum block if
+     * {@code need} fits one, and otherwise at least {@code need} and less than {@code 2 · need}. Any other block
+     * is a mapping of its own: less than a page past the request, and at most a page (header and alignment
+     * slack) in front of the payload.
      */
     static void checkBuddyRounding(Map<Long, Block> blocks, Map<Long, Live> live, BuddySettings settings, long header,
                                    long page, String when) {
@@ -242,7 +243,8 @@ class FragmentationProperties {
         try (Allocator probe = probe()) {
             assumeTrue(coalescingHeap(probe) != null, name + " keeps no free list that coalesces at once");
         }
-        forEverySequence(0xF1A6_0003L, 30, (heap, live, when) -> checkNoAdjacentFree(blocks(coalescingHeap(heap)), when));
+        forEverySequence(0xF1A6_0003L, 25, (heap, live, when) ->
+                checkNoAdjacentFree(blocks(coalescingHeap(heap)), when));
     }
 
     /**
@@ -285,7 +287,7 @@ class FragmentationProperties {
         boolean deferred = settings instanceof FirstFitSettings f && f.coalescing() == Coalescing.DEFERRED;
         // The deferred heap merges at a failed search; its reclaim below is such a search, which must reach the heap.
         Map<String, String> overrides = deferred ? Map.of("mmapThreshold", "0") : Map.of();
-        forEverySequence(0xF1A6_0004L, 30, overrides, new Check() {
+        forEverySequence(0xF1A6_0004L, 20, overrides, new Check() {
             @Override
             public void afterStep(Allocator heap, TreeMap<Long, Live> live, String when) {
             }
@@ -308,12 +310,14 @@ class FragmentationProperties {
             case SlabAllocator s -> s.reap();
             case ZoneAllocator z -> z.zoneGc();
             case FirstFitAllocator f when f.settings().coalescing() == Coalescing.DEFERRED -> {
-                long free = blocks(f).stream().filter(b -> b.state() == BlockState.FREE).mapToLong(Block::byteSize).sum();
+                long free = blocks(f).stream().filter(b -> b.state() == BlockState.FREE)
+                        .mapToLong(Block::byteSize).sum();
                 if (free > 0) {
                     long heapBytes = f.stats().heapBytes();
                     long p = f.malloc(f.requestFor(free));
                     if (f.stats().heapBytes() != heapBytes) {
-                        throw new AssertionError("the sweep left %d free bytes unmerged: the heap grew".formatted(free));
+                        throw new AssertionError("the sweep left %d free bytes unmerged: the heap grew"
+                                .formatted(free));
                     }
                     f.free(p);
                 }
@@ -386,7 +390,8 @@ class FragmentationProperties {
         Block previous = null;
         for (Block b : blocks) {
             if (previous != null && previous.state() == BlockState.FREE && b.state() == BlockState.FREE) {
-                throw new AssertionError("%s: two free blocks in one gap at %s".formatted(when, hex(previous.address())));
+                throw new AssertionError("%s: two free blocks in one gap at %s"
+                        .formatted(when, hex(previous.address())));
             }
             previous = b;
         }
@@ -424,7 +429,8 @@ class FragmentationProperties {
                 throw new AssertionError(when + ": an allocated block remains at " + hex(b.address()));
             }
             if (b.state() == BlockState.FREE && ++free > 1) {
-                throw new AssertionError("%s: a second free block in one region at %s".formatted(when, hex(b.address())));
+                throw new AssertionError("%s: a second free block in one region at %s"
+                        .formatted(when, hex(b.address())));
             }
         }
     }
@@ -433,7 +439,7 @@ class FragmentationProperties {
 
     @Test
     void utilisationNeverExceedsOne() {
-        forEverySequence(0xF1A6_0005L, 20, (heap, live, when) -> {
+        forEverySequence(0xF1A6_0005L, 15, (heap, live, when) -> {
             long requested = 0;
             for (Live l : live.values()) {
                 requested += l.size();
@@ -465,8 +471,9 @@ class FragmentationProperties {
         long header = headerBytes(settings);
         long n = 4 * settings.minBlock();
         Map<Long, Live> live = Map.of(0x1000L, new Live(n, 16, false));
+        long twice = 2 * (n + header);
         Map<Long, Block> doubled = Map.of(0x1000L,
-                new Block(0x1000L - header, 2 * (n + header), 0x1000L, 2 * (n + header) - header, BlockState.ALLOCATED));
+                new Block(0x1000L - header, twice, 0x1000L, twice - header, BlockState.ALLOCATED));
         assertThatThrownBy(() -> checkBuddyRounding(doubled, live, settings, header, 4096, "hand-built"))
                 .isInstanceOf(AssertionError.class).hasMessageContaining("got a block of");
         try (Allocator heap = probe()) {
