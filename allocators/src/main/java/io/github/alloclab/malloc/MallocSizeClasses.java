@@ -11,8 +11,9 @@ package io.github.alloclab.malloc;
  *
  * {@code classOf(n)} is the smallest class that holds {@code n}: {@code ceil(n / 16) - 1} up to 512; above, with
  * {@code 2^k < n <= 2^(k+1)} and {@code j = ceil((n - 2^k) / 2^(k-2))}, it is {@code 32 + 4(k - 9) + j - 1}. A
- * class wastes at most 15 bytes below 512 and at most a fifth of a request above (the worst case is
- * {@code n = 2^k + 1} rounded to {@code 2^k + 2^(k-2)}). The small bins of the allocator are the classes up to its
+ * class wastes at most 15 bytes below 512 and less than a quarter of a request above, a fifth of the class: the
+ * worst case is {@code n = 2^k + 1} rounded to {@code 2^k + 2^(k-2)}, which wastes {@code 2^(k-2) - 1} (255 bytes
+ * of the 1280 that hold a request of 1025). The small bins of the allocator are the classes up to its
  * {@code smallMax}; a medium request takes a block of its own size from the segregated heap, whose free lists
  * are themselves kept by class.
  */
