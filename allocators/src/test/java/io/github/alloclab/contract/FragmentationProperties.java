@@ -88,12 +88,9 @@ import org.junit.jupiter.params.provider.MethodSource;
  *       arena defined per family:
  *       <ul>
  *         <li>first fit, coalescing at once: the heap holds no allocated block and at most one free block (the
- *             top, or nothing once trimmed). Deferred coalescing merges only when a search fails, so it is
- *             reclaimed first by asking for one block of all its free bytes: the search must fail on the
- *             pieces, sweep, and fit the merged block without growing the heap; that block freed, the heap is
- *             one free block. To make that request reach the heap, the deferred entry runs this property with
- *             {@code mmapThreshold=0}. An uncoalesced heap ({@link Coalescing#NONE}) never merges, by design, and
- *             is skipped.</li>
+ *             top, or nothing once trimmed). Deferred coalescing merges only when a search fails or the heap is
+ *             trimmed, so it is trimmed first. An uncoalesced heap ({@link Coalescing#NONE}) never merges, by
+ *             design, and is skipped.</li>
  *         <li>buddy: every arena merged back whole: one free block with headers; with an order map, whose own
  *             block is never freed, one free block of each order from the map's to the arena's (a new arena's
  *             state). With {@code releaseEmptyArenas}, no arena is kept but the lowest brk one, none with mmap
@@ -102,9 +99,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  *         <li>slab and zone, after the explicit reclaim of their public API, {@code reap()} (Bonwick's
  *             {@code kmem_cache_reap}) and {@code zoneGc()} (Mach's {@code zone_gc}): their page layer, as
  *             page.</li>
- *         <li>malloc, which has no public reclaim: its arena, the break, keeps only the bins' slabs and
- *             magazines (its caches, as glibc keeps tcache and fastbin chunks), no bin more empty slabs than
- *             {@code maxEmptySlabs}, and each gap between them, and the top, is at most one free block.</li>
+ *         <li>malloc, after its {@code trim} (glibc's {@code malloc_trim(0)}), which first empties its thread
+ *             cache and magazines and gives its empty slabs back: as any other allocator below.</li>
  *         <li>any other allocator: each run of contiguous blocks holds no allocated block and at most one free
  *             one.</li>
  *       </ul>
@@ -157,8 +153,8 @@ class FragmentationProperties {
      * Property 1 over the live blocks. An arena block (its payload {@code header} bytes in) for a request of
      * {@code n} bytes at alignment {@code a} needs {@code need = max(n + header, a)}; it is the minimum block if
      * {@code need} fits one, and otherwise at least {@code need} and less than {@code 2 · need}. Any other block
-     * is a mapping of its own: less than a page past the request, and at most a page (header and alignment
-     * slack) in front of the payload.
+     * is a mapping of its own: less than a page past the request (of at least 1 byte: {@code malloc(0)} needs a
+     * unique address), and at most a page (header and alignment slack) in front of the payload.
      */
     static void checkBuddyRounding(Map<Long, Block> blocks, Map<Long, Live> live, BuddySettings settings, long header,
                                    long page, String when) {
@@ -177,7 +173,8 @@ class FragmentationProperties {
                     throw new AssertionError("%s: %d bytes (need %d with header and alignment) got a block of %d at %s"
                             .formatted(when, n, need, b.byteSize(), hex(b.address())));
                 }
-            } else if (b.usable() - n >= page || b.payload() - b.address() > page) {
+            } else if (b.usable() - Math.max(n, 1) >= page || b.payload() - b.address() > page) {
+                // A request of 0 bytes still gets a byte, as malloc(0) does, so that its address is unique.
                 throw new AssertionError("%s: the mapping for %d bytes at %s spends %d bytes in front and %d behind"
                         .formatted(when, n, hex(b.address()), b.payload() - b.address(), b.usable() - n));
             }
@@ -284,10 +281,7 @@ class FragmentationProperties {
         Record settings = settingsOf(Record.class);
         assumeFalse(settings instanceof FirstFitSettings f && f.coalescing() == Coalescing.NONE,
                 name + " never coalesces: its free blocks keep their sizes by design");
-        boolean deferred = settings instanceof FirstFitSettings f && f.coalescing() == Coalescing.DEFERRED;
-        // The deferred heap merges at a failed search; its reclaim below is such a search, which must reach the heap.
-        Map<String, String> overrides = deferred ? Map.of("mmapThreshold", "0") : Map.of();
-        forEverySequence(0xF1A6_0004L, 20, overrides, new Check() {
+        forEverySequence(0xF1A6_0004L, 20, Map.of(), new Check() {
             @Override
             public void afterStep(Allocator heap, TreeMap<Long, Live> live, String when) {
             }
@@ -302,26 +296,16 @@ class FragmentationProperties {
 
     /**
      * The reclaim an allocator needs before property 4 holds, through its public API: slab's {@code reap} and
-     * zone's {@code zone_gc} give empty slabs and chunks back to the page layer; a deferred first-fit heap is asked
-     * for one block as large as all its free bytes, which fails its search and so runs its sweep, and frees it.
+     * zone's {@code zone_gc} give empty slabs and chunks back to the page layer; a deferred first-fit heap's
+     * {@code trim} runs its merge pass (glibc's {@code malloc_consolidate}) before it gives the top back; malloc's
+     * {@code trim} empties its thread cache and magazines, gives empty slabs back to its heap, and trims it.
      */
     static void reclaim(Allocator heap) {
         switch (heap) {
             case SlabAllocator s -> s.reap();
             case ZoneAllocator z -> z.zoneGc();
-            case FirstFitAllocator f when f.settings().coalescing() == Coalescing.DEFERRED -> {
-                long free = blocks(f).stream().filter(b -> b.state() == BlockState.FREE)
-                        .mapToLong(Block::byteSize).sum();
-                if (free > 0) {
-                    long heapBytes = f.stats().heapBytes();
-                    long p = f.malloc(f.requestFor(free));
-                    if (f.stats().heapBytes() != heapBytes) {
-                        throw new AssertionError("the sweep left %d free bytes unmerged: the heap grew"
-                                .formatted(free));
-                    }
-                    f.free(p);
-                }
-            }
+            case MallocAllocator m -> m.trim();
+            case FirstFitAllocator f when f.settings().coalescing() == Coalescing.DEFERRED -> f.trim();
             default -> { }
         }
     }
@@ -333,10 +317,6 @@ class FragmentationProperties {
             case PageAllocator p -> checkFreedChunks(p, when);
             case SlabAllocator s -> checkFreedChunks(s.pages(), when);
             case ZoneAllocator z -> checkFreedChunks(z.pages(), when);
-            case MallocAllocator m -> {
-                checkFreedGaps(blocks(m.heap()), when);
-                checkOnlyCachesRemain(m, when);
-            }
             default -> checkFreedRegions(blocks(heap), when);
         }
     }
@@ -379,38 +359,6 @@ class FragmentationProperties {
         if (allocated != 0 || chunks != expectedChunks || free != expectedChunks) {
             throw new AssertionError("%s: %d chunks hold %d free and %d allocated runs".formatted(when, chunks, free,
                     allocated));
-        }
-    }
-
-    /**
-     * malloc's heap: its arena is the break, which keeps the bins' slabs and magazines (its caches, as glibc keeps
-     * tcache and fastbin chunks); every gap between two of them, and the top, is at most one free block.
-     */
-    static void checkFreedGaps(List<Block> blocks, String when) {
-        Block previous = null;
-        for (Block b : blocks) {
-            if (previous != null && previous.state() == BlockState.FREE && b.state() == BlockState.FREE) {
-                throw new AssertionError("%s: two free blocks in one gap at %s"
-                        .formatted(when, hex(previous.address())));
-            }
-            previous = b;
-        }
-    }
-
-    /** malloc: the allocated heap blocks are exactly the bins' slabs and magazines, no bin over its empty slabs. */
-    static void checkOnlyCachesRemain(MallocAllocator heap, String when) {
-        long caches = 0;
-        for (SlabCache bin : heap.bins()) {
-            caches += bin.slabs() + (bin.magazines() == null ? 0 : bin.magazines().magazines().size());
-            if (bin.emptySlabs() > bin.maxEmpty()) {
-                throw new AssertionError("%s: %s keeps %d empty slabs, more than %d"
-                        .formatted(when, bin.name(), bin.emptySlabs(), bin.maxEmpty()));
-            }
-        }
-        long allocated = blocks(heap.heap()).stream().filter(b -> b.state() == BlockState.ALLOCATED).count();
-        if (allocated != caches) {
-            throw new AssertionError("%s: %d heap blocks remain allocated, but the bins hold %d slabs and magazines"
-                    .formatted(when, allocated, caches));
         }
     }
 
