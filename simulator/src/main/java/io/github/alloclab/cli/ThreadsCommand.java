@@ -5,6 +5,7 @@ import io.github.alloclab.allocator.ConcurrentAllocator;
 import io.github.alloclab.registry.AllocatorRegistry;
 import java.io.PrintWriter;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -33,9 +34,9 @@ import picocli.CommandLine.Spec;
                 "malloc: a confined allocator refuses (WrongThreadException), a thread-safe one serves it.",
                 "Then each allocator is shared by 1, 2, 4... worker threads, bare where it is thread-safe",
                 "(per-thread magazines) and through a ConcurrentAllocator (one lock) in any case. Each worker",
-                "frees and allocates blocks of 16 to 256 bytes, 64 of its own live at a time, and writes into",
-                "each block. Each configuration runs twice (the first also warms the JIT up) and the faster",
-                "run is shown; the heap is checked after each. These are wall-clock figures that vary from",
+                "frees and allocates blocks of 16 to --max-size bytes, 64 of its own live at a time, and writes into",
+                "each block. After an untimed round on one thread that warms the JIT up, each configuration runs",
+                "twice and the faster run is shown; the heap is checked after each. These are wall-clock figures that vary from",
                 "run to run; the JMH benchmarks in bench/ measure with care."},
         footer = {"", "Example: alloclab threads -a malloc,zone --threads 1,2,4"})
 final class ThreadsCommand implements Callable<Integer> {
@@ -49,9 +50,14 @@ final class ThreadsCommand implements Callable<Integer> {
             description = "Worker thread counts, comma-separated, from 1 to 64 (default: ${DEFAULT-VALUE}).")
     List<Integer> threads;
 
-    @Option(names = "--ops", paramLabel = "N", defaultValue = "200000",
+    @Option(names = "--ops", paramLabel = "N", defaultValue = "500000",
             description = "malloc+free pairs per worker, from 1 to 100000000 (default: ${DEFAULT-VALUE}).")
     long ops;
+
+    @Option(names = "--max-size", paramLabel = "BYTES", defaultValue = "64",
+            description = {"The largest block, from 16 to 65536 (default: ${DEFAULT-VALUE}, the largest of malloc's",
+                    "bins, which have magazines; larger ones take malloc's lock)."})
+    int maxSize;
 
     @Option(names = "--memory", paramLabel = "SOURCE", defaultValue = "flat",
             description = "flat or simulated (default: ${DEFAULT-VALUE}). The simulated source is itself confined.")
@@ -80,6 +86,9 @@ final class ThreadsCommand implements Callable<Integer> {
                 throw new IllegalArgumentException("--threads must be from 1 to 64: " + n);
             }
         }
+        if (maxSize < 16 || maxSize > 65_536) {
+            throw new IllegalArgumentException("--max-size must be from 16 to 65536: " + maxSize);
+        }
         if (ops < 1 || ops > 100_000_000) {
             throw new IllegalArgumentException("--ops must be from 1 to 100000000: " + ops);
         }
@@ -96,6 +105,10 @@ final class ThreadsCommand implements Callable<Integer> {
         out.println();
         out.println();
         out.flush();
+        for (String name : allocators) { // untimed: the JIT compiles every allocator's paths before any is timed
+            run(registry, name, 1, false);
+            run(registry, name, 1, true);
+        }
         List<Run> runs = new ArrayList<>();
         for (String name : allocators) {
             for (int n : threads) {
@@ -106,8 +119,8 @@ final class ThreadsCommand implements Callable<Integer> {
                 runs.add(best(registry, name, n, true));
             }
         }
-        out.printf("Throughput: each worker frees and allocates %,d blocks of 16 to 256 bytes (64 live per worker):%n",
-                ops);
+        out.printf("Throughput: each worker frees and allocates %,d blocks of 16 to %d bytes (64 live per worker):%n",
+                ops, maxSize);
         out.print(new Columns<Run>(
                 Columns.left("allocator", Run::allocator),
                 Columns.left("shared through", Run::sharing),
@@ -146,7 +159,7 @@ final class ThreadsCommand implements Callable<Integer> {
         }
     }
 
-    /** {@return the faster of two runs, the first of which also warms the JIT up; null as {@link #run}} */
+    /** {@return the faster of two runs; null as {@link #run}} */
     private Run best(AllocatorRegistry registry, String name, int n, boolean wrapped) throws Exception {
         Run first = run(registry, name, n, wrapped);
         if (first == null) {
@@ -170,7 +183,9 @@ final class ThreadsCommand implements Callable<Integer> {
             return null;
         }
         try (Allocator heap = wrapped ? new ConcurrentAllocator(made) : made) {
-            CyclicBarrier start = new CyclicBarrier(n + 1);
+            CyclicBarrier start = new CyclicBarrier(n);
+            long[] began = new long[n];
+            long[] ended = new long[n];
             List<CompletableFuture<Void>> done = new ArrayList<>();
             for (int t = 0; t < n; t++) {
                 CompletableFuture<Void> f = new CompletableFuture<>();
@@ -178,7 +193,9 @@ final class ThreadsCommand implements Callable<Integer> {
                 Thread.ofPlatform().name("worker-" + t).daemon().start(() -> {
                     try {
                         start.await();
+                        began[seed] = System.nanoTime();
                         work(heap, new SplittableRandom(seed));
+                        ended[seed] = System.nanoTime();
                         f.complete(null);
                     } catch (Throwable e) {
                         f.completeExceptionally(e);
@@ -186,12 +203,11 @@ final class ThreadsCommand implements Callable<Integer> {
                 });
                 done.add(f);
             }
-            start.await();
-            long began = System.nanoTime();
             for (CompletableFuture<Void> f : done) {
                 await(f);
             }
-            double seconds = (System.nanoTime() - began) / 1e9;
+            // From the first worker's start to the last one's end; the futures' completion is the happens-before.
+            double seconds = (Arrays.stream(ended).max().orElseThrow() - Arrays.stream(began).min().orElseThrow()) / 1e9;
             boolean clean = heap.check().isEmpty() && heap.stats().liveBlocks() == 0;
             return new Run(name, wrapped ? "ConcurrentAllocator" : "itself (magazines)", n, ops * n, seconds, clean);
         }
@@ -202,7 +218,7 @@ final class ThreadsCommand implements Callable<Integer> {
         for (long i = 0; i < ops; i++) {
             int slot = (int) (i & 63);
             heap.free(live[slot]);
-            long p = heap.malloc(16 + random.nextInt(241));
+            long p = heap.malloc(16 + random.nextInt(maxSize - 15));
             if (p == 0) {
                 throw new IllegalStateException(heap.name() + " ran out of memory");
             }
