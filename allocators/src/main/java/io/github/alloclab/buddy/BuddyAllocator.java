@@ -475,7 +475,7 @@ public final class BuddyAllocator implements Allocator, BuddyInfoView {
         long base = arenas.start(a);
         long off = b - base;
         if ((address & (ALIGNMENT - 1)) != 0 || (off & (minBlock - 1)) != 0) {
-            throw new HeapCorruptionException(CorruptionKind.INVALID_POINTER, call + ": invalid pointer", address);
+            throw misplaced(base, address, call);
         }
         int tag = tagOf(b, base);
         if (isHead(tag) && state(tag) == ALLOCATED) {
@@ -487,9 +487,22 @@ public final class BuddyAllocator implements Allocator, BuddyInfoView {
         // Freed already? Its block may since have merged into a larger free block that starts below it.
         int holder = isHead(tag) ? tag : containingTag(base, off);
         boolean doubleFree = isHead(holder) && state(holder) == FREE;
-        throw doubleFree && call.equals("free()")
-                ? new HeapCorruptionException(CorruptionKind.DOUBLE_FREE, "free(): double free detected", address)
-                : new HeapCorruptionException(CorruptionKind.INVALID_POINTER, call + ": invalid pointer", address);
+        if (doubleFree && call.equals("free()")) {
+            throw new HeapCorruptionException(CorruptionKind.DOUBLE_FREE, "free(): double free detected", address);
+        }
+        throw misplaced(base, address, call);
+    }
+
+    /**
+     * {@return the error for a pointer that starts no live block} An {@code INTERIOR_POINTER} if it falls inside
+     * an allocated block (its header included), else an {@code INVALID_POINTER}; glibc words both alike.
+     */
+    private HeapCorruptionException misplaced(long base, long address, String call) {
+        long at = address - base;
+        int holder = at < arenaBytes ? containingTag(base, at) : 0;
+        CorruptionKind kind = isHead(holder) && state(holder) == ALLOCATED ? CorruptionKind.INTERIOR_POINTER
+                : CorruptionKind.INVALID_POINTER;
+        return new HeapCorruptionException(kind, call + ": invalid pointer", address);
     }
 
     /** {@return the tag of the block that holds {@code off}: the first head found rounding down by each order} */

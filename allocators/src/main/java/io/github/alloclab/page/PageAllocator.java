@@ -386,20 +386,24 @@ public final class PageAllocator implements Allocator, PageRuns, BuddyInfoView {
         }
         long base = chunks.start(c);
         long data = base + metaPages(base) * pageSize;
-        if (address < data || (address & (pageSize - 1)) != 0) {
+        if (address < data) {
             throw new HeapCorruptionException(CorruptionKind.INVALID_POINTER, call + ": invalid pointer", address);
         }
         long e = PageLayout.entry(base, (address - data) >>> pageShift);
         long tag = memory.getLong(e + TAG);
-        if (isFirst(tag) && state(tag) == ALLOCATED) {
+        boolean aligned = (address & (pageSize - 1)) == 0;
+        if (aligned && isFirst(tag) && state(tag) == ALLOCATED) {
             foundChunk = c;
             return e;
         }
         long holder = isFirst(tag) ? tag : containingTag(base, e);
-        boolean doubleFree = state(holder) == FREE;
-        throw doubleFree && call.equals("free()")
-                ? new HeapCorruptionException(CorruptionKind.DOUBLE_FREE, "free(): double free detected", address)
-                : new HeapCorruptionException(CorruptionKind.INVALID_POINTER, call + ": invalid pointer", address);
+        // glibc words all three alike; the kind tells a block's inside from no block at all.
+        CorruptionKind kind = holder != 0 && state(holder) == ALLOCATED ? CorruptionKind.INTERIOR_POINTER
+                : aligned && holder != 0 && state(holder) == FREE && call.equals("free()") ? CorruptionKind.DOUBLE_FREE
+                : CorruptionKind.INVALID_POINTER;
+        throw kind == CorruptionKind.DOUBLE_FREE
+                ? new HeapCorruptionException(kind, "free(): double free detected", address)
+                : new HeapCorruptionException(kind, call + ": invalid pointer", address);
     }
 
     /** {@return the first tag of the run that holds entry {@code e}, found by stepping down (error path only)} */

@@ -335,7 +335,17 @@ class BuddyAllocatorTest {
             assertThatThrownBy(() -> heap.free(p)).as("%s: a double free into a merged block", settings.metadata())
                     .isInstanceOfSatisfying(HeapCorruptionException.class,
                             e -> assertThat(e.kind()).isEqualTo(CorruptionKind.DOUBLE_FREE));
-            assertThatThrownBy(() -> heap.free(keep + 8)).as("%s: a misaligned pointer", settings.metadata())
+            assertThatThrownBy(() -> heap.free(keep + 8)).as("%s: a misaligned pointer into a live block",
+                            settings.metadata())
+                    .isInstanceOfSatisfying(HeapCorruptionException.class,
+                            e -> assertThat(e.kind()).isEqualTo(CorruptionKind.INTERIOR_POINTER));
+            assertThatThrownBy(() -> heap.free(keep + 16)).as("%s: an aligned pointer into a live block",
+                            settings.metadata())
+                    .isInstanceOfSatisfying(HeapCorruptionException.class, e -> assertThat(e)
+                            .extracting(HeapCorruptionException::reason, HeapCorruptionException::kind)
+                            .containsExactly("free(): invalid pointer", CorruptionKind.INTERIOR_POINTER));
+            assertThatThrownBy(() -> heap.free(p + 8)).as("%s: a misaligned pointer into a free block",
+                            settings.metadata())
                     .isInstanceOfSatisfying(HeapCorruptionException.class,
                             e -> assertThat(e.kind()).isEqualTo(CorruptionKind.INVALID_POINTER));
             assertThatThrownBy(() -> heap.free(0x1000)).as("%s: a pointer outside every arena", settings.metadata())

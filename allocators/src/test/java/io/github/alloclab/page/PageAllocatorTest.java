@@ -276,7 +276,16 @@ class PageAllocatorTest {
                 .isInstanceOfSatisfying(HeapCorruptionException.class,
                         e -> assertThat(e.kind()).isEqualTo(CorruptionKind.INVALID_POINTER));
         long c = heap.allocateRun(4);
-        assertThatThrownBy(() -> heap.free(c + 16)).as("a pointer inside a page")
+        assertThatThrownBy(() -> heap.free(c + 16)).as("a pointer inside a live run's first page")
+                .isInstanceOfSatisfying(HeapCorruptionException.class,
+                        e -> assertThat(e.kind()).isEqualTo(CorruptionKind.INTERIOR_POINTER));
+        assertThatThrownBy(() -> heap.free(c + 2 * heap.pageSize())).as("a live run's third page")
+                .isInstanceOfSatisfying(HeapCorruptionException.class, e -> assertThat(e)
+                        .extracting(HeapCorruptionException::reason, HeapCorruptionException::kind)
+                        .containsExactly("free(): invalid pointer", CorruptionKind.INTERIOR_POINTER));
+        long d = heap.allocateRun(1);
+        heap.free(d);
+        assertThatThrownBy(() -> heap.free(d + 16)).as("a pointer into a free run")
                 .isInstanceOfSatisfying(HeapCorruptionException.class,
                         e -> assertThat(e.kind()).isEqualTo(CorruptionKind.INVALID_POINTER));
         assertThatThrownBy(() -> heap.free(0x1000)).as("a pointer outside every chunk")
