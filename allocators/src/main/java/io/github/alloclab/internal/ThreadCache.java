@@ -55,7 +55,10 @@ import java.util.function.LongConsumer;
  *       double free from user data that happens to match.</li>
  *   <li>If the slot holds a block {@code q} of bin {@code c}: if {@code c}'s list holds {@code L} blocks, give
  *       {@code q} back to the allocator ({@link Overflow}); otherwise write {@code head[c]} into {@code q}'s next
- *       word and make {@code q} the head of {@code c} with a tag one greater.</li>
+ *       word and make {@code q} the head of {@code c} with a tag one greater. A block given back leaves as an
+ *       allocated block, its key word cleared. With the key, the magazines behind malloc's cache took every
+ *       such block for a possible double free and checked it under their lock: in {@code SharedHeapBenchmark},
+ *       two threads took 119 to 149 ns per pair on malloc, and 27 to 56 ns once the key was cleared.</li>
  *   <li>Write the key into {@code p}'s key word, and put {@code p} and {@code b} in the slot.</li>
  * </ol>
  * The order stays LIFO within each bin: the slot's block is always the one freed last. Nothing else runs on the
@@ -179,6 +182,7 @@ public final class ThreadCache {
         long h = heads[bin];
         if ((h & ~BLOCK) == limitTag) {
             last = 0;
+            memory.putLong(q + 8, 0);
             overflow.free(bin, q);
             return;
         }
@@ -234,8 +238,8 @@ public final class ThreadCache {
     }
 
     /**
-     * Empties {@code bin}, giving each block to {@code free} with its key word still set; {@return the number
-     * of blocks given back}
+     * Empties {@code bin}, giving each block to {@code free} as an allocated block, its key word cleared;
+     * {@return the number of blocks given back}
      */
     public int drain(int bin, LongConsumer free) {
         List<Long> blocks = new ArrayList<>();
@@ -244,7 +248,10 @@ public final class ThreadCache {
         if (lastBin == bin) {
             last = 0;
         }
-        blocks.forEach(free::accept);
+        for (long p : blocks) {
+            memory.putLong(p + 8, 0);
+            free.accept(p);
+        }
         return blocks.size();
     }
 

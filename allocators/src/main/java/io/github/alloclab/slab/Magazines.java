@@ -56,7 +56,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * itself; the thread that first uses the cache finds its CPU cache with one comparison, others through a
  * {@link ThreadLocal}. Everything else runs under the allocator's lock.
  */
-public final class Magazines extends CpuCache {
+public final class Magazines extends CpuCachePadding {
 
     /** Where magazines come from: a cache of the allocator, or its heap. */
     public interface MagazineSource {
