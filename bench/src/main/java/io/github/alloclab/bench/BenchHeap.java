@@ -1,9 +1,11 @@
 package io.github.alloclab.bench;
 
 import io.github.alloclab.allocator.Allocator;
+import io.github.alloclab.allocator.ConcurrentAllocator;
 import io.github.alloclab.registry.AllocatorRegistry;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * What a benchmark allocates from: an alloclab allocator, picked by registry name, or a baseline.
@@ -21,12 +23,16 @@ import java.util.List;
  *   <tr><td>{@code slicing}</td><td>{@link java.lang.foreign.SegmentAllocator#slicingAllocator}</td></tr>
  * </table>
  *
- * A benchmark fork loads one implementation only, so the call site stays monomorphic and the JIT inlines it.
+ * Any name with {@code +lock} after it ({@code zone+lock}, {@code glibc+lock}) is that heap behind one lock: an
+ * alloclab allocator in a {@link ConcurrentAllocator}, a baseline in {@link Locked}. That is what a lock costs
+ * one thread, and how a heap that is not thread-safe is shared ({@link SharedHeapBenchmark}).
+ *
+ * <p>A benchmark fork loads one implementation only, so the call site stays monomorphic and the JIT inlines it.
  * {@code malloc} returns a handle that {@code free} takes back: an address for most heaps, a slot for
  * {@code arena}.
  */
 public sealed interface BenchHeap extends AutoCloseable
-        permits BenchHeap.Lab, Bump, Lifo, NativeHeap, ArenaPerAllocation, Slicing {
+        permits BenchHeap.Lab, BenchHeap.Locked, Bump, Lifo, NativeHeap, ArenaPerAllocation, Slicing {
 
     /** The baselines, in the order reports list them. */
     List<String> BASELINES = List.of("bump", "lifo", "glibc", "jemalloc", "mimalloc", "tcmalloc", "arena", "slicing");
@@ -38,6 +44,11 @@ public sealed interface BenchHeap extends AutoCloseable
 
     void free(long handle);
 
+    /** {@return whether several threads may call it at once} The C allocators are; of the lab's, see its own. */
+    default boolean isThreadSafe() {
+        return false;
+    }
+
     @Override
     void close();
 
@@ -47,6 +58,10 @@ public sealed interface BenchHeap extends AutoCloseable
      * @throws IllegalArgumentException for an unknown name, or a native library that is not installed
      */
     static BenchHeap of(String name) {
+        if (name.endsWith("+lock")) {
+            BenchHeap heap = of(name.substring(0, name.length() - "+lock".length()));
+            return heap instanceof Lab lab ? new Lab(new ConcurrentAllocator(lab.allocator())) : new Locked(heap);
+        }
         return switch (name) {
             case "bump" -> new Bump();
             case "lifo" -> new Lifo();
@@ -77,6 +92,58 @@ public sealed interface BenchHeap extends AutoCloseable
         return names;
     }
 
+    /** A baseline behind one lock, as {@link ConcurrentAllocator} puts an alloclab allocator. */
+    record Locked(BenchHeap heap, ReentrantLock lock) implements BenchHeap {
+        Locked(BenchHeap heap) {
+            this(heap, new ReentrantLock());
+        }
+
+        @Override
+        public long malloc(long byteSize) {
+            lock.lock();
+            try {
+                return heap.malloc(byteSize);
+            } finally {
+                lock.unlock();
+            }
+        }
+
+        @Override
+        public long realloc(long handle, long byteSize) {
+            lock.lock();
+            try {
+                return heap.realloc(handle, byteSize);
+            } finally {
+                lock.unlock();
+            }
+        }
+
+        @Override
+        public void free(long handle) {
+            lock.lock();
+            try {
+                heap.free(handle);
+            } finally {
+                lock.unlock();
+            }
+        }
+
+        @Override
+        public boolean isThreadSafe() {
+            return true;
+        }
+
+        @Override
+        public void close() {
+            lock.lock();
+            try {
+                heap.close();
+            } finally {
+                lock.unlock();
+            }
+        }
+    }
+
     /** An alloclab allocator. */
     record Lab(Allocator allocator) implements BenchHeap {
         @Override
@@ -92,6 +159,11 @@ public sealed interface BenchHeap extends AutoCloseable
         @Override
         public void free(long handle) {
             allocator.free(handle);
+        }
+
+        @Override
+        public boolean isThreadSafe() {
+            return allocator.isThreadSafe();
         }
 
         @Override

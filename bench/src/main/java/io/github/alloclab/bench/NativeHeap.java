@@ -53,6 +53,12 @@ abstract sealed class NativeHeap implements BenchHeap {
         return SymbolLookup.libraryLookup(file, Arena.global());
     }
 
+    /** {@inheritDoc} The C allocators are: glibc with its arenas and tcache, the others with theirs. */
+    @Override
+    public boolean isThreadSafe() {
+        return true;
+    }
+
     @Override
     public void close() {
     }

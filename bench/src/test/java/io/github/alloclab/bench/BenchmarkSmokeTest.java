@@ -38,9 +38,24 @@ class BenchmarkSmokeTest {
                 .toList();
         for (String heap : heaps) {
             assertThat(ran).contains("allocFreePair/" + heap, "batch/" + heap, "replaceOne/" + heap,
-                    "findDocGz/" + heap, "gitLogStat/" + heap, "tsortDag/" + heap);
+                    "findDocGz/" + heap, "gitLogStat/" + heap, "tsortDag/" + heap, "oneThread/" + heap,
+                    "twoThreads/" + heap, "fourThreads/" + heap);
         }
         assertThat(heaps).contains("firstfit", "bump", "glibc", "arena", "slicing");
+    }
+
+    @Test
+    void aHeapBehindALockIsThreadSafeAndTheLabsUsesConcurrentAllocator() {
+        try (BenchHeap zone = BenchHeap.of("zone"); BenchHeap locked = BenchHeap.of("zone+lock");
+             BenchHeap bump = BenchHeap.of("bump+lock"); BenchHeap glibc = BenchHeap.of("glibc")) {
+            assertThat(zone.isThreadSafe()).isFalse();
+            assertThat(locked.isThreadSafe()).isTrue();
+            assertThat(((BenchHeap.Lab) locked).allocator())
+                    .isInstanceOf(io.github.alloclab.allocator.ConcurrentAllocator.class);
+            assertThat(bump).isInstanceOf(BenchHeap.Locked.class);
+            assertThat(glibc.isThreadSafe()).isTrue();
+            locked.free(locked.malloc(100));
+        }
     }
 
     @Test
