@@ -29,8 +29,13 @@ import java.util.concurrent.locks.ReentrantLock;
  * <h2>Algorithm</h2>
  * <b>alloc</b>: if the loaded magazine has a round, pop it (clear its key) and return it: no lock. Otherwise,
  * under the lock: if the previous magazine is full, swap the two and pop; else if the depot has a full
- * magazine, give it the previous (empty) one, make the loaded one previous and load the full one; else take an
- * object from the slab layer.
+ * magazine, give it the previous (empty) one, make the loaded one previous and load the full one; else
+ * <i>refill</i>: fill the loaded magazine (for a thread that has none, an empty one from the depot or a new one)
+ * with up to {@code M} objects from the slab layer in one go, and pop the first one taken. Each round gets the key, as on free (G1, C5). A slab gives objects in its free list's order, which is address order in a slab that has
+ * just grown, so each thread gets a run of neighbouring objects, as jemalloc fills a thread cache: taken one at a
+ * time, two threads could get alternate objects of one slab, whose writes (the key at {@code p + 8}) then share
+ * cache lines. After its first object the refill takes only from partial slabs, so it grows no slab, and takes no
+ * empty one, that a single allocation would not. If no magazine can be had, take one object from the slab layer.
  * <br><b>free(p)</b>, once the cache has checked that {@code p} is an object allocated from a slab: if its key
  * is set, look for {@code p} in every magazine and report a double free if it is there. (In a cache with no
  * constructor, every free object carries the key, C5 of {@link SlabCache}, so the fast path checks only that
@@ -194,11 +199,45 @@ public final class Magazines extends CpuCachePadding {
         if (p != 0) {
             return p;
         }
+        if (cc.loaded == 0) {
+            cc.loaded = emptyMagazines > 0 ? popEmpty() : newMagazine();
+        }
+        if (cc.loaded != 0 && refill(cc) > 0) {
+            return alloc();
+        }
         p = cache.alloc();
         if (p != 0) {
             memory.putLong(p + 8, 0);
         }
         return p;
+    }
+
+    /**
+     * Fills the empty loaded magazine of {@code cc} with up to {@code M} objects taken from the slab layer in one
+     * go, so that a thread gets a run of neighbouring objects rather than every other one of a slab another thread
+     * also takes from; the caller holds the lock. Rounds get the key (G1); the first object taken is popped first.
+     * After the first object, only partial slabs give any: the refill grows no slab and takes no empty one.
+     * {@return the rounds loaded}
+     */
+    private int refill(CpuCache cc) {
+        long m = cc.loaded;
+        int n = 0;
+        while (n < capacity && (n == 0 || cache.hasPartial())) {
+            long p = cache.alloc();
+            if (p == 0) {
+                break;
+            }
+            memory.putLong(p + 8, key);
+            n++;
+            memory.putLong(m + 8 + 8L * (capacity - n), p);
+        }
+        if (n > 0 && n < capacity) { // fewer than M: move the rounds to the bottom of the magazine
+            for (int i = 0; i < n; i++) {
+                memory.putLong(m + 8 + 8L * i, memory.getLong(m + 8 + 8L * (capacity - n + i)));
+            }
+        }
+        cc.rounds = n;
+        return n;
     }
 
     /**

@@ -358,6 +358,11 @@ public final class SlabCache {
         return p;
     }
 
+    /** {@return whether a slab is partial, so that {@link #alloc} takes an object without growing or an empty slab} */
+    boolean hasPartial() {
+        return partial != 0;
+    }
+
     /** Step 1 when no slab is partial: {@return an empty slab moved to the partial list, a new one, or 0} */
     private long refill() {
         long slab = empty;

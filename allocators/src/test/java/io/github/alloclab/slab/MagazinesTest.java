@@ -51,6 +51,8 @@ class MagazinesTest {
         for (int i = 0; i < 4 * M + 2; i++) {
             objects.add(heap.malloc(64));
         }
+        assertThat(m.rounds()).as("allocation refills a magazine with M objects at a time").isEqualTo(M - 2);
+        heap.reap();
         assertThat(m.rounds()).isZero();
         for (int i = 0; i < M; i++) {
             heap.free(objects.get(i));

@@ -21,9 +21,10 @@ class ObjectCacheCommandsTest {
                 + " <pagesperslab> : tunables <limit> <batchcount> <sharedfactor> : slabdata <active_slabs>"
                 + " <num_slabs> <sharedavail>");
         // tsort's 74,453 requests of 10 and 16 bytes all take kmalloc-16: 250 objects per one-page slab; the
-        // tunables are the magazines: 16 rounds, a whole magazine at a time, a depot of 4
+        // tunables are the magazines: 16 rounds, a whole magazine at a time, a depot of 4; 5 objects are rounds
+        // left of the last refill of a magazine, active to the slabs
         assertThat(lines).contains(
-                "kmalloc-16         74453  74500     16  250    1 : tunables   16   16    4 : slabdata    298    298      0");
+                "kmalloc-16         74458  74500     16  250    1 : tunables   16   16    4 : slabdata    298    298      0");
         assertThat(run("slabinfo", "tsort_dag.rep", "-a", "slab.nomagazine").out().lines()).contains(
                 "kmalloc-16         74453  74500     16  250    1 : tunables    0    0    0 : slabdata    298    298      0");
         assertThat(lines.subList(2, lines.size()))
