@@ -31,8 +31,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * under the lock: if the previous magazine is full, swap the two and pop; else if the depot has a full
  * magazine, give it the previous (empty) one, make the loaded one previous and load the full one; else
  * <i>refill</i>: fill the loaded magazine (for a thread that has none, an empty one from the depot or a new one)
- * with up to {@code M} objects from the slab layer in one go, and pop the first one taken. Each round gets the key, as on free (G1, C5). A slab gives objects in its free list's order, which is address order in a slab that has
- * just grown, so each thread gets a run of neighbouring objects, as jemalloc fills a thread cache: taken one at a
+ * with up to {@code M} objects from the slab layer in one go, and pop the first one taken. Each round gets the
+ * key, as on free (G1, C5). A slab gives objects in its free list's order, which is address order in a slab that
+ * has just grown, so each thread gets a run of neighbouring objects, as jemalloc fills a thread cache: taken one at a
  * time, two threads could get alternate objects of one slab, whose writes (the key at {@code p + 8}) then share
  * cache lines. After its first object the refill takes only from partial slabs, so it grows no slab, and takes no
  * empty one, that a single allocation would not. If no magazine can be had, take one object from the slab layer.
